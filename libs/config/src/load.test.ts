@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './index.ts';
+
+describe('loadConfig', () => {
+  it('has defaults that run: embedded transport and store, design TTL, alpha and history', () => {
+    const c = loadConfig();
+    expect(c.nats.url).toBeNull();
+    expect(c.redis.url).toBeNull();
+    expect(c.redis.signal_ttl_s).toBe(300);
+    expect(c.redis.ewma_alpha).toBe(0.3);
+    expect(c.redis.history_length).toBe(10);
+    expect(c.features.offset).toBe(55);
+  });
+
+  it('layers file < env < overrides, reading the design-style `himari:` root', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'himari-cfg-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'himari:\n  redis:\n    signal_ttl_s: 120\n    url: redis://file\n  nats:\n    prefix: fromfile\n');
+    const c = loadConfig({
+      file,
+      env: { HIMARI_REDIS_URL: 'redis://env', HIMARI_CONCURRENCY: '3' },
+      overrides: { nats: { prefix: 'flag' } },
+    });
+    expect(c.redis.signal_ttl_s).toBe(120);
+    expect(c.redis.url).toBe('redis://env');
+    expect(c.nats.prefix).toBe('flag');
+    expect(c.actors.concurrency).toBe(3);
+  });
+
+  it('names every invalid key', () => {
+    expect(() => loadConfig({ overrides: { redis: { ewma_alpha: 2 }, actors: { concurrency: 0 } } })).toThrowError(
+      /redis\.ewma_alpha[\s\S]*actors\.concurrency|actors\.concurrency[\s\S]*redis\.ewma_alpha/,
+    );
+    expect(() => loadConfig({ file: '/nonexistent/x.yaml' })).toThrow(ConfigError);
+  });
+});

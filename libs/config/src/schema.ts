@@ -1,0 +1,112 @@
+/**
+ * The one configuration of the sidecar. Every option has a default that runs on a laptop; units are in the names.
+ * YAML files use the same keys (see `config/himari.example.yaml`); environment variables override a few deployment keys.
+ */
+import { z } from 'zod';
+
+const RetrySchema = z.object({
+  /** Deliveries before a message is dead-lettered with `max_deliveries`. @default 5 */
+  max_deliver: z.number().int().min(1).max(100).default(5),
+  /** Delay before redelivery n (the last value repeats). @default [200, 1000, 5000, 15000] */
+  backoff_ms: z.array(z.number().int().positive()).min(1).default([200, 1000, 5000, 15000]),
+  /** An unacked delivery is redelivered after this long. @default 30000 */
+  ack_wait_ms: z.number().int().min(100).default(30_000),
+});
+
+export const ConfigSchema = z.object({
+  nats: z
+    .object({
+      /** `null`: the embedded in-memory transport. */
+      url: z.string().nullable().default(null),
+      /** Names the stream, subjects and durables; one prefix per deployment (tests use a unique one each). */
+      prefix: z.string().default('himari'),
+      /** JetStream de-duplication window: a redelivered input inside it never makes a second output. @default 600000 */
+      duplicate_window_ms: z.number().int().min(1000).default(600_000),
+      /** Messages older than this leave the stream. @default 7 days */
+      max_age_ms: z.number().int().min(60_000).default(7 * 24 * 3600 * 1000),
+    })
+    .prefault({}),
+  redis: z
+    .object({
+      /** `null`: the embedded in-memory store. */
+      url: z.string().nullable().default(null),
+      key_prefix: z.string().default('llm'),
+      /** TTL of `llm:signal:{asset}:latest`. @default 300 */
+      signal_ttl_s: z.number().int().positive().default(300),
+      history_length: z.number().int().min(1).max(1000).default(10),
+      ewma_alpha: z.number().gt(0).lte(1).default(0.3),
+      /** How long the cache writer remembers applied signal ids (idempotency). @default 86400 */
+      applied_ttl_s: z.number().int().positive().default(86_400),
+    })
+    .prefault({}),
+  actors: z
+    .object({
+      retry: RetrySchema.prefault({}),
+      /** Messages one actor process handles at once. @default 8 */
+      concurrency: z.number().int().min(1).max(1024).default(8),
+      /** Grace period to finish in-flight work on SIGTERM. @default 10000 */
+      drain_timeout_ms: z.number().int().min(0).default(10_000),
+    })
+    .prefault({}),
+  ingest: z
+    .object({
+      /** Longer texts are truncated here and flagged `truncated`. @default 20000 */
+      max_text_chars: z.number().int().min(16).default(20_000),
+      /** Raw messages larger than this are rejected before parsing. @default 1048576 */
+      max_message_bytes: z.number().int().min(256).default(1_048_576),
+      /** How long a news id is remembered for duplicate detection. @default 604800 */
+      dedupe_ttl_s: z.number().int().positive().default(7 * 24 * 3600),
+      default_source: z.string().default('unknown'),
+    })
+    .prefault({}),
+  routing: z
+    .object({
+      /** Items with these impacts go to the chain-of-thought actor. @default ["high"] */
+      cot_impacts: z.array(z.enum(['low', 'medium', 'high'])).default(['high']),
+      /** Items with these urgencies go to the chain-of-thought actor. @default ["immediate"] */
+      cot_urgencies: z.array(z.enum(['immediate', 'short_term', 'long_term'])).default(['immediate']),
+    })
+    .prefault({}),
+  sentiment: z
+    .object({
+      /** `lexicon`: VADER + the project's finance word list. */
+      backend: z.enum(['lexicon']).default('lexicon'),
+    })
+    .prefault({}),
+  llm: z
+    .object({
+      /** `none`: signals are drafted from J5/J7 and say so in their provenance. */
+      opt: z.object({ backend: z.enum(['none']).default('none') }).prefault({}),
+      cot: z.object({ backend: z.enum(['none']).default('none') }).prefault({}),
+    })
+    .prefault({}),
+  calibration: z
+    .object({
+      method: z.enum(['isotonic', 'platt']).default('isotonic'),
+      min_samples: z.number().int().min(10).default(100),
+      refit_every: z.number().int().min(1).default(50),
+    })
+    .prefault({}),
+  features: z
+    .object({
+      /** The injector answers within this budget or returns neutral features flagged `timeout`. @default 1 */
+      budget_ms: z.number().positive().default(1),
+      /** Older signals are `stale`: neutral features. Defaults to the latest key's TTL. @default 300 */
+      stale_after_s: z.number().positive().default(300),
+      /** First of the five LLM positions in the decision vector. @default 55 */
+      offset: z.number().int().min(0).default(55),
+      vector_length: z.number().int().min(5).default(60),
+    })
+    .prefault({}),
+  observability: z
+    .object({
+      log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** Port of the `/metrics` endpoint of `himari serve`; 0 disables it. @default 0 */
+      metrics_port: z.number().int().min(0).max(65535).default(0),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+/** What a YAML file or a caller may give: every key optional. */
+export type ConfigInput = z.input<typeof ConfigSchema>;

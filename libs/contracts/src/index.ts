@@ -1,0 +1,3 @@
+export * from './names.ts';
+export * from './messages.ts';
+export * from './codec.ts';

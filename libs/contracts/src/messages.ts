@@ -1,0 +1,215 @@
+/**
+ * One schema per message that crosses the bus. Types are derived from the schemas, so the validator and the type
+ * cannot drift apart. Every message carries `v` (its schema version); a consumer rejects versions it does not know.
+ */
+import { z } from 'zod';
+import { ASSET_RE, STAGES } from './names.ts';
+
+const unit = z.number().min(0).max(1);
+const signed = z.number().min(-1).max(1);
+const asset = z.string().regex(ASSET_RE, 'asset must match ' + ASSET_RE.source);
+const id = z.string().min(1).max(256);
+const epochMs = z.number().int().nonnegative();
+
+export const NewsKind = z.enum(['news', 'social', 'onchain']);
+export type NewsKind = z.infer<typeof NewsKind>;
+
+/** J8 output: a validated, normalised item. */
+export const NewsItem = z.object({
+  v: z.literal(1),
+  id,
+  text: z.string().min(1),
+  asset,
+  source: z.string().min(1).max(128),
+  kind: NewsKind,
+  /** ISO-8601 time the item was published; the receive time when the input had none. */
+  published_at: z.string(),
+  received_at: epochMs,
+  /** Set when the text was cut at the configured limit; `original_chars` says how long it was. */
+  truncated: z.boolean(),
+  original_chars: z.number().int().nonnegative(),
+  /** What normalisation did or noticed, e.g. `control_chars_stripped`, `possible_prompt_injection`. */
+  flags: z.array(z.string()),
+});
+export type NewsItem = z.infer<typeof NewsItem>;
+
+export const EventCategory = z.enum(['earnings', 'macro', 'corporate', 'regulatory', 'market', 'crypto_specific', 'unknown']);
+export type EventCategory = z.infer<typeof EventCategory>;
+export const Impact = z.enum(['low', 'medium', 'high']);
+export type Impact = z.infer<typeof Impact>;
+export const Urgency = z.enum(['immediate', 'short_term', 'long_term']);
+export type Urgency = z.infer<typeof Urgency>;
+
+/** J7 result. */
+export const EventInfo = z.object({
+  category: EventCategory,
+  subcategory: z.string(),
+  impact: Impact,
+  urgency: Urgency,
+  /** How fast the news loses relevance; the feature injector decays confidence with it. */
+  half_life_s: z.number().positive(),
+  /** 0..1: how sure the classifier is of the category. */
+  category_confidence: unit,
+  entities: z.array(z.string()),
+  matched: z.array(z.string()),
+  classifier: z.string(),
+});
+export type EventInfo = z.infer<typeof EventInfo>;
+
+export const ClassifiedNews = z.object({
+  v: z.literal(1),
+  news: NewsItem,
+  event: EventInfo,
+  classified_at: epochMs,
+});
+export type ClassifiedNews = z.infer<typeof ClassifiedNews>;
+
+/** Which kind of model produced a score: the decision engine can weigh or filter by it. */
+export const ScorerKind = z.enum(['lexicon', 'trained', 'onnx', 'llm', 'upstream']);
+export type ScorerKind = z.infer<typeof ScorerKind>;
+
+/** J5 result. */
+export const SentimentScore = z.object({
+  label: z.enum(['positive', 'negative', 'neutral']),
+  probabilities: z.object({ positive: unit, negative: unit, neutral: unit }),
+  /** −1..1; the scorer documents its formula. */
+  compound: signed,
+  scorer: ScorerKind,
+  model: z.string(),
+  model_version: z.string(),
+});
+export type SentimentScore = z.infer<typeof SentimentScore>;
+
+export const Route = z.enum(['opt', 'cot']);
+export type Route = z.infer<typeof Route>;
+
+export const ScoredNews = z.object({
+  v: z.literal(1),
+  news: NewsItem,
+  event: EventInfo,
+  sentiment: SentimentScore,
+  route: Route,
+  scored_at: epochMs,
+});
+export type ScoredNews = z.infer<typeof ScoredNews>;
+
+export const Direction = z.union([z.literal(-1), z.literal(0), z.literal(1)]);
+export type Direction = z.infer<typeof Direction>;
+export const Timeframe = z.enum(['intraday', 'short_term', 'medium_term', 'long_term']);
+export type Timeframe = z.infer<typeof Timeframe>;
+export const Magnitude = z.enum(['low', 'medium', 'high']);
+export type Magnitude = z.infer<typeof Magnitude>;
+
+/** Who drafted the signal and with which versions: provenance travels with every signal. */
+export const Provenance = z.object({
+  actor: z.enum(['opt-actor', 'cot-actor']),
+  /** `upstream`: no language model ran; the signal was drafted from J5/J7 outputs. */
+  generator: ScorerKind,
+  model: z.string(),
+  model_version: z.string(),
+  prompt_version: z.string(),
+  sentiment_model: z.string(),
+  event_classifier: z.string(),
+});
+export type Provenance = z.infer<typeof Provenance>;
+
+const signalCore = {
+  v: z.literal(1),
+  /** The news id the signal was made from; one signal per news id. */
+  id,
+  asset,
+  sentiment: signed,
+  direction: Direction,
+  reasoning: z.string().max(4000),
+  entities: z.array(z.string()),
+  events: z.array(z.string()),
+  timeframe: Timeframe,
+  magnitude: Magnitude,
+  event_type: EventCategory,
+  event: EventInfo,
+  /** Where the news came from (feed, account, chain monitor). */
+  source: z.string(),
+  provenance: Provenance,
+  flags: z.array(z.string()),
+  published_at: z.string(),
+  received_at: epochMs,
+  drafted_at: epochMs,
+};
+
+/** J1/J2 (+J6) output: confidence is the model's or the drafter's own, not yet calibrated. */
+export const DraftSignal = z.object({ ...signalCore, confidence_raw: unit });
+export type DraftSignal = z.infer<typeof DraftSignal>;
+
+export const CalibrationInfo = z.object({
+  calibrated: z.boolean(),
+  method: z.enum(['none', 'isotonic', 'platt']),
+  map_version: z.string(),
+  raw_confidence: unit,
+});
+export type CalibrationInfo = z.infer<typeof CalibrationInfo>;
+
+/** J4 output: the signal as the decision engine sees it. */
+export const TradingSignal = z.object({
+  ...signalCore,
+  confidence: unit,
+  calibration: CalibrationInfo,
+  /** Epoch ms when the signal was finalised; the feature injector ages confidence from here. */
+  timestamp: epochMs,
+  /** Receive → calibrated, in ms. */
+  latency_ms: z.number().nonnegative(),
+});
+export type TradingSignal = z.infer<typeof TradingSignal>;
+
+/** A realised return after a signal, fed back to J4 and J2's market-feedback learning. */
+export const Outcome = z.object({
+  v: z.literal(1),
+  id,
+  /** The news/signal id the outcome belongs to, when known; otherwise it is joined by asset and time. */
+  signal_id: id.optional(),
+  asset,
+  horizon_s: z.number().positive(),
+  realised_return: z.number().finite(),
+  observed_at: epochMs,
+});
+export type Outcome = z.infer<typeof Outcome>;
+
+/** A dead letter: the original bytes and the reason, so that nothing is lost and it can be replayed. */
+export const Rejection = z.object({
+  v: z.literal(1),
+  stage: z.enum(STAGES as [string, ...string[]]),
+  /** Stable machine-readable code, e.g. `invalid_json`, `duplicate_id`, `max_deliveries`. */
+  code: z.string(),
+  reason: z.string(),
+  /** The transport message id of the rejected message. */
+  msg_id: z.string(),
+  /** The news id, when it could be read. */
+  news_id: z.string().optional(),
+  subject: z.string(),
+  delivery_count: z.number().int().nonnegative(),
+  payload: z.instanceof(Uint8Array),
+  at: epochMs,
+});
+export type Rejection = z.infer<typeof Rejection>;
+
+/** J3 request-reply. */
+export const RagSearchRequest = z.object({
+  v: z.literal(1),
+  query: z.string().min(1).max(20_000),
+  top_k: z.number().int().min(1).max(100).default(5),
+  min_similarity: z.number().min(-1).max(1).default(0),
+  asset: asset.optional(),
+  since_ms: epochMs.optional(),
+});
+export type RagSearchRequest = z.infer<typeof RagSearchRequest>;
+
+export const RagHit = z.object({ id, text: z.string(), asset: z.string(), similarity: z.number(), published_at: z.string() });
+export type RagHit = z.infer<typeof RagHit>;
+
+export const RagSearchResponse = z.object({
+  v: z.literal(1),
+  hits: z.array(RagHit),
+  index_size: z.number().int().nonnegative(),
+  /** Why the answer is empty when it is, e.g. `no_index` until J3 has documents. */
+  note: z.string().optional(),
+});
+export type RagSearchResponse = z.infer<typeof RagSearchResponse>;
