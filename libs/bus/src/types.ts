@@ -101,3 +101,21 @@ export class TransportTimeoutError extends Error {
   override readonly name = 'TransportTimeoutError';
   readonly retryable = true;
 }
+
+/** Nobody serves the subject (request) or no stream captures it (publish): usually a start-up ordering problem. */
+export class TransportNoRespondersError extends Error {
+  override readonly name = 'TransportNoRespondersError';
+  readonly retryable = true;
+}
+
+/** The stream, or a durable's stream, is missing: `ensureStream()` was not called or the stream was deleted. */
+export class StreamNotFoundError extends Error {
+  override readonly name = 'StreamNotFoundError';
+  readonly retryable = true;
+}
+
+/** The serving side's handler threw: the reply carries its message instead of leaving the requester to time out. */
+export class TransportRemoteError extends Error {
+  override readonly name = 'TransportRemoteError';
+  readonly retryable = false;
+}

@@ -1,3 +1,4 @@
 export * from './names.ts';
 export * from './messages.ts';
 export * from './codec.ts';
+export * from './topics.ts';

@@ -186,7 +186,7 @@ export const Rejection = z.object({
   news_id: z.string().optional(),
   subject: z.string(),
   delivery_count: z.number().int().nonnegative(),
-  payload: z.instanceof(Uint8Array),
+  payload: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'payload must be bytes'),
   at: epochMs,
 });
 export type Rejection = z.infer<typeof Rejection>;
@@ -213,3 +213,6 @@ export const RagSearchResponse = z.object({
   note: z.string().optional(),
 });
 export type RagSearchResponse = z.infer<typeof RagSearchResponse>;
+
+export const FeaturesRequest = z.object({ v: z.literal(1), asset: z.string().min(1).max(64) });
+export type FeaturesRequest = z.infer<typeof FeaturesRequest>;

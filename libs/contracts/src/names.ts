@@ -63,6 +63,8 @@ export interface BusNames {
   /** Request-reply subjects live outside the stream: a stream would otherwise answer requests with its own ack. */
   readonly ragSearch: string;
   readonly ragGround: string;
+  /** The feature injector's request-reply read for processes that are not written in TypeScript. */
+  readonly featuresRead: string;
 }
 
 export function busNames(prefix = 'himari'): BusNames {
@@ -78,6 +80,7 @@ export function busNames(prefix = 'himari'): BusNames {
     durable: (stage, topic) => `${p}_${stage}_${topic}`.replace(/[.\s]/g, '_'),
     ragSearch: `${p}.rpc.v${WIRE_VERSION}.rag.search`,
     ragGround: `${p}.rpc.v${WIRE_VERSION}.rag.ground`,
+    featuresRead: `${p}.rpc.v${WIRE_VERSION}.features.read`,
   };
 }
 
@@ -113,9 +116,16 @@ export interface StoreKeys {
   applied(signalId: string): string;
   /** Claim of a news id by the first raw message that carried it (duplicate detection at ingest). */
   ingestSeen(newsId: string): string;
+  /** Integer counter of signal ids applied under this prefix (INCR with each first apply): exact across replicas. */
+  readonly appliedCount: string;
 }
 
-export function storeKeys(prefix = 'llm'): StoreKeys {
+/**
+ * @param prefix the deployment's key prefix (`llm` in the design).
+ * @param ingestScope separates ingest duplicate detection between bus deployments that share one Redis
+ *   (a rerun of the same file on a fresh bus prefix is not a duplicate of the last run's news).
+ */
+export function storeKeys(prefix = 'llm', ingestScope = 'himari'): StoreKeys {
   if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(prefix)) throw new Error(`invalid key prefix ${JSON.stringify(prefix)}`);
   const asset = (a: string): string => {
     if (!ASSET_RE.test(a)) throw new InvalidAssetError(`invalid asset in key: ${JSON.stringify(a.slice(0, 40))}`);
@@ -128,6 +138,7 @@ export function storeKeys(prefix = 'llm'): StoreKeys {
     history: (a) => `${prefix}:signal:${asset(a)}:history`,
     sentiment: (a) => `${prefix}:sentiment:${asset(a)}`,
     applied: (s) => `${prefix}:applied:${id(s)}`,
-    ingestSeen: (n) => `${prefix}:ingest:seen:${id(n)}`,
+    ingestSeen: (n) => `${prefix}:ingest:${ingestScope}:seen:${id(n)}`,
+    appliedCount: `${prefix}:stats:applied_count`,
   };
 }

@@ -1,0 +1,78 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { SingleBar, Presets } from 'cli-progress';
+import { deleteStream } from '@himari/bus';
+import { busNames } from '@himari/contracts';
+import { createLogger } from '@himari/observability';
+import { runBatch, type BatchRunSummary } from '@himari/pipeline';
+import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+
+export async function runCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parse(args, {
+    input: { type: 'string', short: 'i' },
+    output: { type: 'string', short: 'o' },
+    rejects: { type: 'string' },
+    redis: { type: 'string' },
+    nats: { type: 'string' },
+    prefix: { type: 'string' },
+    external: { type: 'boolean', default: false },
+    config: { type: 'string' },
+    'idle-timeout-ms': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q', default: false },
+  });
+  if (!values.input) throw new UsageError('run needs --input FILE (or - for standard input)');
+  if (values.external && !values.nats && !ctx.env['HIMARI_NATS_URL']) throw new UsageError('--external needs --nats: the actors must be reachable');
+
+  const base = configFrom(ctx, values.config, {});
+  const natsUrl = values.nats ?? base.nats.url;
+  // A run on NATS gets a bus of its own unless told otherwise, so that reruns of a file are not duplicates of the last run.
+  const ownPrefix = natsUrl !== null && !values.prefix && !values.external;
+  const prefix = values.prefix ?? (ownPrefix ? `run-${randomUUID().slice(0, 8)}` : base.nats.prefix);
+  const config = configFrom(ctx, values.config, {
+    nats: { url: natsUrl, prefix },
+    redis: { url: values.redis ?? base.redis.url },
+    observability: { log_level: ctx.env['HIMARI_LOG_LEVEL'] ? base.observability.log_level : 'warn' },
+  });
+  const log = createLogger({ name: 'himari-run', level: config.observability.log_level });
+
+  const input: Readable = values.input === '-' ? (ctx.stdin as Readable) : createReadStream(values.input);
+  const output = values.output ? createWriteStream(values.output) : undefined;
+  const rejects = values.rejects ? createWriteStream(values.rejects) : undefined;
+  const out: NodeJS.WritableStream = output ?? ctx.stdout;
+  const rej: NodeJS.WritableStream = rejects ?? ctx.stderr;
+
+  const bar = ctx.stderr.isTTY && !values.quiet ? new SingleBar({ format: 'himari run |{bar}| {value} resolved of {total} published | {signals} signals, {rejected} rejected', hideCursor: true }, Presets.shades_classic) : undefined;
+  bar?.start(0, 0, { signals: 0, rejected: 0 });
+
+  let summary: BatchRunSummary;
+  try {
+    summary = await runBatch({
+      config,
+      input,
+      log,
+      startActors: !values.external,
+      ...(values['idle-timeout-ms'] ? { idleTimeoutMs: Number(values['idle-timeout-ms']) } : {}),
+      onSignal: (signal) => out.write(`${JSON.stringify(signal)}\n`),
+      onReject: (r) => rej.write(`${JSON.stringify(r)}\n`),
+      onProgress: (p) => {
+        bar?.setTotal(p.published);
+        bar?.update(p.resolved, { signals: p.signals, rejected: p.rejected });
+      },
+    });
+  } finally {
+    bar?.stop();
+    await Promise.all([closeStream(output), closeStream(rejects)]);
+    if (ownPrefix && natsUrl) await deleteStream(natsUrl, busNames(prefix).stream).catch(() => undefined);
+  }
+  ctx.stderr.write(
+    `himari run: ${summary.items} items, ${summary.signals} signals, ${summary.rejected} rejected` +
+      (summary.timedOut ? `, ${summary.timedOut} TIMED OUT` : '') +
+      ` in ${(summary.elapsedMs / 1000).toFixed(2)} s (${summary.itemsPerS.toFixed(0)} items/s; bus ${summary.transport}, store ${summary.store})\n`,
+  );
+  return summary.timedOut > 0 ? 1 : 0;
+}
+
+function closeStream(s: WriteStream | undefined): Promise<void> {
+  return s ? new Promise((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve()))) : Promise.resolve();
+}

@@ -1,0 +1,68 @@
+import { ConfigError } from '@himari/config';
+import { runCommand } from './commands/run.ts';
+import { serveCommand } from './commands/serve.ts';
+import { featuresCommand } from './commands/features.ts';
+import { tapCommand } from './commands/tap.ts';
+import { UsageError, type CommandContext } from './context.ts';
+
+const USAGE = `himari: the HIMARI LLM sidecar
+
+Usage:
+  himari run --input FILE|- [--output FILE] [--rejects FILE] [--redis URL] [--nats URL] [--prefix NAME]
+             [--external] [--config FILE] [--idle-timeout-ms N]
+      Run the whole pipeline on JSON lines {id, text, asset, source?, published_at?, kind?}.
+      Without --nats: embedded mode (all actors in this process, in-memory bus). Without --redis: in-memory store.
+  himari serve ACTOR [--nats URL] [--redis URL] [--config FILE]
+      Run one actor as its own process. ACTOR: ingestor, event-classifier, finbert-actor, opt-actor, cot-actor,
+      rag-actor, calibrator, cache-writer, feature-injector.
+  himari features ASSET [--redis URL] [--config FILE]
+      Print the five LLM features (vector positions 55-59) for an asset as JSON.
+  himari tap [SUBJECT] [--nats URL] [--prefix NAME] [--from-start] [--count N]
+      Print decoded bus traffic (default: every subject of the deployment).
+
+Environment: HIMARI_NATS_URL, HIMARI_REDIS_URL, HIMARI_NATS_PREFIX, HIMARI_LOG_LEVEL, HIMARI_METRICS_PORT,
+HIMARI_CONFIG (config file).
+`;
+
+/** Returns the exit code. The only place the CLI reads process.env. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const ctx: CommandContext = {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    proc: process,
+  };
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest, ctx);
+      case 'serve':
+        return await serveCommand(rest, ctx);
+      case 'features':
+        return await featuresCommand(rest, ctx);
+      case 'tap':
+        return await tapCommand(rest, ctx);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        ctx.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      ctx.stderr.write(`himari: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      ctx.stderr.write(`himari: ${err.message}\n`);
+      return 2;
+    }
+    ctx.stderr.write(`himari: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

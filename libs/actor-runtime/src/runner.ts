@@ -1,0 +1,212 @@
+import { encode, formatIssues, TOPIC_SCHEMAS, type Rejection, type Stage } from '@himari/contracts';
+import type { Delivery, Subscription, Transport } from '@himari/bus';
+import { createActorMetrics, type ActorMetrics } from '@himari/observability';
+import {
+  errorCode,
+  isRetryable,
+  type ActorDefinition,
+  type ActorState,
+  type HandleContext,
+  type HandlerOutcome,
+  type InputBinding,
+  type Output,
+  type RuntimeOptions,
+} from './types.ts';
+
+const LAG_POLL_MS = 5_000;
+
+/** A handler produced a message that breaks its topic's schema: a bug that no retry fixes. */
+export class InvalidOutputError extends Error {
+  override readonly name = 'InvalidOutputError';
+  readonly code = 'invalid_output';
+  readonly retryable = false;
+}
+
+/**
+ * Runs one actor on a transport: consume → decode/validate → handle → publish outputs → ack.
+ * The ack comes only after every output is stored by the bus, so a crash in between means a redelivery, and the
+ * outputs' deterministic msgIds make that redelivery publish nothing new.
+ */
+export class ActorRunner {
+  private state: ActorState = 'idle';
+  private subs: Subscription[] = [];
+  private disposer: (() => Promise<void>) | undefined;
+  private lagTimer: NodeJS.Timeout | undefined;
+  readonly metrics: ActorMetrics;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly actor: ActorDefinition,
+    private readonly opts: RuntimeOptions,
+    metrics?: ActorMetrics,
+  ) {
+    if (opts.retry.maxDeliver < 1) throw new Error('retry.maxDeliver must be >= 1');
+    if (opts.retry.backoffMs.length === 0) throw new Error('retry.backoffMs must not be empty');
+    this.metrics = metrics ?? createActorMetrics();
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  get status(): ActorState {
+    return this.state;
+  }
+
+  get stage(): Stage {
+    return this.actor.stage;
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'idle') throw new Error(`actor ${this.actor.stage} already ${this.state}`);
+    this.state = 'starting';
+    await this.transport.ensureStream();
+    for (const service of this.actor.services ?? []) {
+      this.subs.push(await this.transport.serve(service.subject, service.handle, `${this.opts.names.prefix}_${this.actor.stage}`));
+    }
+    for (const input of this.actor.inputs) {
+      const sub = await this.transport.consume(
+        {
+          durable: this.opts.names.durable(this.actor.stage, input.topic),
+          subject: this.opts.names.subject(input.topic),
+          maxDeliver: this.opts.retry.maxDeliver,
+          ackWaitMs: this.opts.retry.ackWaitMs,
+          concurrency: input.concurrency ?? this.opts.concurrency,
+        },
+        (d) => this.onDelivery(input, d),
+      );
+      this.subs.push(sub);
+      this.watchLag(input, sub);
+    }
+    const dispose = await this.actor.start?.();
+    if (dispose) this.disposer = dispose;
+    this.state = 'running';
+    this.opts.log.info({ stage: this.actor.stage, inputs: this.actor.inputs.map((i) => i.topic) }, 'actor running');
+  }
+
+  /** Stops taking work and waits (up to the drain timeout) for handlers in flight; unfinished ones are redelivered. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'draining') return;
+    this.state = 'draining';
+    if (this.lagTimer) clearInterval(this.lagTimer);
+    const drained = Promise.all(this.subs.map((s) => s.drain()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.opts.drainTimeoutMs);
+    });
+    const result = await Promise.race([drained.then(() => 'drained' as const), timeout]);
+    clearTimeout(timer);
+    if (result === 'timeout') this.opts.log.warn({ stage: this.actor.stage }, 'drain timed out; in-flight messages will be redelivered');
+    await this.disposer?.();
+    this.state = 'stopped';
+    this.opts.log.info({ stage: this.actor.stage }, 'actor stopped');
+  }
+
+  private watchLag(input: InputBinding, sub: Subscription): void {
+    const labels = { stage: this.actor.stage, topic: input.topic };
+    const poll = (): void => {
+      sub
+        .info()
+        .then((i) => this.metrics.consumerLag.set(labels, i.pending))
+        .catch(() => undefined);
+    };
+    this.lagTimer ??= setInterval(poll, LAG_POLL_MS);
+    this.lagTimer.unref();
+  }
+
+  private async onDelivery(input: InputBinding, d: Delivery): Promise<void> {
+    const labels = { stage: this.actor.stage, topic: input.topic };
+    const started = performance.now();
+    const log = this.opts.log.child({ msgId: d.msgId, seq: d.seq, delivery: d.deliveryCount });
+    const ctx: HandleContext = {
+      msgId: d.msgId,
+      seq: d.seq,
+      deliveryCount: d.deliveryCount,
+      subject: d.subject,
+      log,
+      now: this.clock,
+      working: () => d.working(),
+    };
+    let outcome: HandlerOutcome;
+    try {
+      let decoded: unknown;
+      try {
+        decoded = input.decode(d.data);
+      } catch (err) {
+        await this.deadLetter(d, input, errorCode(err), err instanceof Error ? err.message : String(err), undefined);
+        return;
+      }
+      outcome = await input.handle(decoded, ctx);
+      if (outcome.kind === 'reject') {
+        await this.deadLetter(d, input, outcome.code, outcome.reason, outcome.newsId);
+        return;
+      }
+      if (outcome.kind === 'publish') await this.publishAll(outcome.outputs);
+      await d.ack();
+      this.metrics.processed.inc(labels);
+      this.metrics.handlingSeconds.observe(labels, (performance.now() - started) / 1000);
+    } catch (err) {
+      await this.onFailure(d, input, err, log);
+    }
+  }
+
+  private async publishAll(outputs: Output[]): Promise<void> {
+    for (const out of outputs) {
+      const schema = TOPIC_SCHEMAS[out.topic];
+      // Validate what we send as strictly as what we receive: a bad output is our bug, caught at our edge.
+      const parsed = schema.safeParse(out.message);
+      if (!parsed.success) throw new InvalidOutputError(`output on ${out.topic} breaks its schema: ${formatIssues(parsed.error.issues)}`);
+      const checked = parsed.data;
+      await this.transport.publish(this.opts.names.subject(out.topic), encode(checked), { msgId: out.msgId });
+    }
+  }
+
+  private async onFailure(d: Delivery, input: InputBinding, err: unknown, log: HandleContext['log']): Promise<void> {
+    const code = errorCode(err);
+    const labels = { stage: this.actor.stage, topic: input.topic };
+    this.metrics.failed.inc({ ...labels, code });
+    const reason = err instanceof Error ? err.message : String(err);
+    if (!isRetryable(err)) {
+      log.warn({ code, err: reason }, 'non-retryable failure: dead-lettering');
+      await this.deadLetterSafely(d, input, code, reason);
+      return;
+    }
+    if (d.deliveryCount >= this.opts.retry.maxDeliver) {
+      log.error({ code, err: reason }, 'retries exhausted: dead-lettering');
+      await this.deadLetterSafely(d, input, 'max_deliveries', `failed ${d.deliveryCount} times; last error (${code}): ${reason}`);
+      return;
+    }
+    const backoff = this.opts.retry.backoffMs;
+    const delay = backoff[Math.min(d.deliveryCount - 1, backoff.length - 1)] ?? 1000;
+    log.warn({ code, err: reason, retryInMs: delay }, 'handler failed: will retry');
+    this.metrics.retried.inc(labels);
+    d.nak(delay);
+  }
+
+  /** If even the dead-letter publish fails (bus down), nak so the message is not lost. */
+  private async deadLetterSafely(d: Delivery, input: InputBinding, code: string, reason: string): Promise<void> {
+    try {
+      await this.deadLetter(d, input, code, reason, undefined);
+    } catch (err) {
+      this.opts.log.error({ err: (err as Error).message }, 'dead-letter publish failed: will retry');
+      d.nak(this.opts.retry.backoffMs[0]);
+    }
+  }
+
+  private async deadLetter(d: Delivery, input: InputBinding, code: string, reason: string, newsId: string | undefined): Promise<void> {
+    const rejection: Rejection = {
+      v: 1,
+      stage: this.actor.stage,
+      code,
+      reason,
+      msg_id: d.msgId,
+      subject: d.subject,
+      delivery_count: d.deliveryCount,
+      payload: d.data,
+      at: this.clock(),
+      ...(newsId !== undefined ? { news_id: newsId } : {}),
+    };
+    const id = d.msgId || `seq-${d.seq}`;
+    await this.transport.publish(this.opts.names.deadLetter(this.actor.stage), encode(rejection), { msgId: `dlq:${this.actor.stage}:${id}` });
+    d.term();
+    this.metrics.deadLettered.inc({ stage: this.actor.stage, topic: input.topic, code });
+  }
+}

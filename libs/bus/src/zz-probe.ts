@@ -1,0 +1,10 @@
+import { busNames } from '@himari/contracts';
+import { connectNatsTransport, deleteStream } from './index.ts';
+const names = busNames('tprobe' + Math.floor(Math.random()*1e6));
+const t = await connectNatsTransport({ url: 'nats://127.0.0.1:4222', names, duplicateWindowMs: 60000, maxAgeMs: 3600000 });
+await t.ensureStream();
+for (let i = 0; i < 3; i++) await t.publish(names.subject('news.raw'), new TextEncoder().encode('x' + i), { msgId: 'a' + i });
+console.log('published');
+const n = await t.readStored(names.subject('news.raw'), (m) => console.log('got', m.subject, m.msgId));
+console.log('n', n);
+await t.close(); await deleteStream('nats://127.0.0.1:4222', names.stream);

@@ -1,0 +1,10 @@
+export { fitIsotonic, IsotonicMap, IsotonicJSON } from './isotonic.ts';
+export type { IsotonicOptions } from './isotonic.ts';
+export { fitPlatt, PlattMap, PlattJSON, sigmoid } from './platt.ts';
+export type { PlattOptions } from './platt.ts';
+export { expectedCalibrationError, maxCalibrationError, reliabilityBins, DEFAULT_BINS } from './metrics.ts';
+export type { ReliabilityBin } from './metrics.ts';
+export { Calibrator, CalibratorSnapshot, IDENTITY_VERSION, keyHash, calibrationKeyOf } from './calibrator.ts';
+export type { CalibratorOptions, CalibrationMethod, CalibrationMap, CalibrationResult, ObserveResult } from './calibrator.ts';
+export { CalibrationInputError } from './validate.ts';
+export type { Outcome01 } from './validate.ts';

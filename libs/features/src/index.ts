@@ -1,0 +1,2 @@
+export * from './injector.ts';
+export * from './format.ts';

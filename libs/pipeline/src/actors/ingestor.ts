@@ -1,0 +1,32 @@
+import { Stage, Topic } from '@himari/contracts';
+import type { ActorDefinition, HandlerOutcome, InputBinding } from '@himari/actor-runtime';
+import { normaliseRaw, RejectCode } from '@himari/ingest';
+import type { PipelineDeps } from '../deps.ts';
+
+/** J8: external bytes in, a validated NewsItem out; duplicates of a news id rejected by the first claim. */
+export function ingestorActor(deps: PipelineDeps): ActorDefinition {
+  const opts = {
+    maxTextChars: deps.config.ingest.max_text_chars,
+    maxMessageBytes: deps.config.ingest.max_message_bytes,
+    defaultSource: deps.config.ingest.default_source,
+  };
+  const input: InputBinding<Uint8Array> = {
+    topic: Topic.newsRaw,
+    decode: (bytes) => bytes,
+    // One at a time per process so that, within a replica, the first line to carry an id is the one that wins it.
+    concurrency: 1,
+    async handle(bytes, ctx): Promise<HandlerOutcome> {
+      const result = normaliseRaw(bytes, opts, ctx.now());
+      if (!result.ok) {
+        return { kind: 'reject', code: result.code, reason: result.reason, ...(result.newsId !== undefined ? { newsId: result.newsId } : {}) };
+      }
+      const item = result.item;
+      const claim = await deps.store.claimNewsId(item.id, ctx.msgId || `seq-${ctx.seq}`);
+      if (claim === 'duplicate') {
+        return { kind: 'reject', code: RejectCode.duplicate_id, reason: `duplicate id ${JSON.stringify(item.id)}: an earlier message already carried it`, newsId: item.id };
+      }
+      return { kind: 'publish', outputs: [{ topic: Topic.newsAccepted, message: item, msgId: `accepted:${item.id}` }] };
+    },
+  };
+  return { stage: Stage.ingestor, inputs: [input] };
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Config } from '@himari/config';
+import { decodeAs, Rejection, STAGES, Topic, TradingSignal } from '@himari/contracts';
+import type { Transport } from '@himari/bus';
+import type { Logger } from '@himari/observability';
+import type { SignalStore } from '@himari/signal-store';
+import { isBlank, peekId, readLines } from './lines.ts';
+import { createScorer, createStore, createTransport, namesFor, startActors, type RunningActors } from './process.ts';
+
+export interface RejectLine {
+  line: number;
+  id?: string;
+  stage: string;
+  code: string;
+  reason: string;
+}
+
+export interface BatchRunOptions {
+  config: Config;
+  input: Readable;
+  log: Logger;
+  onSignal(signal: TradingSignal, line: number): void;
+  onReject(reject: RejectLine): void;
+  onProgress?(p: { published: number; resolved: number; signals: number; rejected: number }): void;
+  /** false: the actors already run elsewhere (`himari serve`) on this prefix; only publish and collect. @default true */
+  startActors?: boolean;
+  /** A line with no signal and no dead letter after this long of no progress is reported as timed out. @default 60000 */
+  idleTimeoutMs?: number;
+  /** Lines in flight at most: bounds memory on huge inputs. @default 2000 */
+  maxInFlight?: number;
+}
+
+export interface BatchRunSummary {
+  items: number;
+  signals: number;
+  rejected: number;
+  timedOut: number;
+  elapsedMs: number;
+  itemsPerS: number;
+  transport: Transport['kind'];
+  store: SignalStore['kind'];
+  prefix: string;
+}
+
+interface Pending {
+  n: number;
+  id: string | undefined;
+}
+
+/**
+ * `himari run`: every non-blank input line ends as exactly one signal or one reject line. Lines are matched to
+ * dead letters by their message id, and to signals by news id (an id is accepted once, so at most one line of it
+ * can produce a signal).
+ */
+export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> {
+  const { config, log } = opts;
+  const names = namesFor(config);
+  const runId = randomUUID().slice(0, 8);
+  const started = Date.now();
+  const transport = await createTransport(config, names, `himari-run-${runId}`);
+  const store = createStore(config, names);
+  let actors: RunningActors | undefined;
+
+  const pendingByMsg = new Map<string, Pending>();
+  const pendingById = new Map<string, Pending[]>();
+  let published = 0;
+  let signals = 0;
+  let rejected = 0;
+  let lastProgress = Date.now();
+  let wake: (() => void) | undefined;
+  const progress = (): void => {
+    lastProgress = Date.now();
+    opts.onProgress?.({ published, resolved: signals + rejected, signals, rejected });
+    wake?.();
+  };
+  const resolveLine = (p: Pending): void => {
+    pendingByMsg.delete(msgIdOf(runId, p.n));
+    if (p.id !== undefined) {
+      const list = pendingById.get(p.id);
+      const rest = list?.filter((q) => q !== p) ?? [];
+      if (rest.length) pendingById.set(p.id, rest);
+      else pendingById.delete(p.id);
+    }
+  };
+
+  const onSignal = (data: Uint8Array): void => {
+    let signal: TradingSignal;
+    try {
+      signal = decodeAs(TradingSignal, data);
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'undecodable signal on the stored subject');
+      return;
+    }
+    const p = pendingById.get(signal.id)?.[0];
+    if (!p) return; // another run's signal, or a repeated announcement
+    resolveLine(p);
+    signals += 1;
+    opts.onSignal(signal, p.n);
+    progress();
+  };
+  const onDeadLetter = (data: Uint8Array): void => {
+    let r: Rejection;
+    try {
+      r = decodeAs(Rejection, data);
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'undecodable dead letter');
+      return;
+    }
+    const p = pendingByMsg.get(r.msg_id) ?? (r.news_id !== undefined ? pendingById.get(r.news_id)?.[0] : undefined);
+    if (!p) return;
+    resolveLine(p);
+    rejected += 1;
+    const id = p.id ?? r.news_id;
+    opts.onReject({ line: p.n, ...(id !== undefined ? { id } : {}), stage: r.stage, code: r.code, reason: r.reason });
+    progress();
+  };
+
+  const taps = [
+    await transport.tap(names.subject(Topic.signalStored), (m) => onSignal(m.data)),
+    await transport.tap(names.deadLetterAll, (m) => onDeadLetter(m.data)),
+  ];
+  try {
+    await transport.ensureStream();
+    if (opts.startActors !== false) {
+      const scorer = createScorer(config, log);
+      actors = await startActors(STAGES, { config, names, store, scorer, log, clock: Date.now }, transport);
+    }
+    const maxInFlight = opts.maxInFlight ?? 2000;
+    const idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
+    const waitForRoom = async (limit: number): Promise<boolean> => {
+      while (pendingByMsg.size > limit) {
+        if (Date.now() - lastProgress > idleTimeoutMs) return false;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 250).unref();
+        });
+        wake = undefined;
+      }
+      return true;
+    };
+
+    for await (const line of readLines(opts.input)) {
+      if (isBlank(line.bytes)) continue;
+      const p: Pending = { n: line.n, id: peekId(line.bytes) };
+      pendingByMsg.set(msgIdOf(runId, line.n), p);
+      if (p.id !== undefined) pendingById.set(p.id, [...(pendingById.get(p.id) ?? []), p]);
+      await transport.publish(names.subject(Topic.newsRaw), line.bytes, { msgId: msgIdOf(runId, line.n) });
+      published += 1;
+      progress();
+      if (!(await waitForRoom(maxInFlight))) break;
+    }
+    await waitForRoom(0);
+    const timedOut = [...pendingByMsg.values()].sort((a, b) => a.n - b.n);
+    for (const p of timedOut) {
+      opts.onReject({
+        line: p.n,
+        ...(p.id !== undefined ? { id: p.id } : {}),
+        stage: 'run',
+        code: 'timeout',
+        reason: `no signal and no dead letter after ${idleTimeoutMs} ms without progress`,
+      });
+    }
+    const elapsedMs = Date.now() - started;
+    return {
+      items: published,
+      signals,
+      rejected,
+      timedOut: timedOut.length,
+      elapsedMs,
+      itemsPerS: published / Math.max(elapsedMs / 1000, 1e-3),
+      transport: transport.kind,
+      store: store.kind,
+      prefix: names.prefix,
+    };
+  } finally {
+    await actors?.stop();
+    for (const t of taps) await t.drain();
+    await store.close();
+    await transport.close();
+  }
+}
+
+function msgIdOf(runId: string, n: number): string {
+  return `run-${runId}:line-${n}`;
+}

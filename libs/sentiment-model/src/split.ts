@@ -1,0 +1,83 @@
+import { canonicalText } from './fingerprint.ts';
+import { LABELS } from './labels.ts';
+import type { Label } from './labels.ts';
+
+/** mulberry32: tiny, fast and fully specified, so a seed means the same split on every machine and Node version. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffleInPlace<T>(xs: T[], rand: () => number): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [xs[i], xs[j]] = [xs[j] as T, xs[i] as T];
+  }
+  return xs;
+}
+
+interface Keyed {
+  text: string;
+  label: Label;
+}
+
+/**
+ * Groups rows that share a text (after case/whitespace folding) and stratifies the groups by the label of their first
+ * row; then shuffles each label's groups with one seeded generator, visiting labels in a fixed order. Duplicates never
+ * straddle a split, which would leak test examples into training.
+ */
+function shuffledStrata<T extends Keyed>(rows: readonly T[], seed: number): number[][][] {
+  const groupOf = new Map<string, number[]>();
+  const byLabel: Record<Label, number[][]> = { negative: [], neutral: [], positive: [] };
+  rows.forEach((r, i) => {
+    const key = canonicalText(r.text);
+    const g = groupOf.get(key);
+    if (g) g.push(i);
+    else {
+      const ng = [i];
+      groupOf.set(key, ng);
+      byLabel[r.label].push(ng);
+    }
+  });
+  const rand = mulberry32(seed);
+  return LABELS.map((l) => shuffleInPlace(byLabel[l], rand));
+}
+
+export interface SplitOptions {
+  seed: number;
+  /** Share of each label's texts that goes to validation, in [0, 1). */
+  validFraction: number;
+}
+
+/** Seeded, stratified train/validation split. Both parts keep the input order. */
+export function splitRows<T extends Keyed>(rows: readonly T[], opts: SplitOptions): { train: T[]; valid: T[] } {
+  if (!(opts.validFraction >= 0 && opts.validFraction < 1)) throw new RangeError('validFraction must be in [0, 1)');
+  const inValid = new Uint8Array(rows.length);
+  for (const groups of shuffledStrata(rows, opts.seed)) {
+    const nValid = Math.round(groups.length * opts.validFraction);
+    for (const g of groups.slice(0, nValid)) for (const i of g) inValid[i] = 1;
+  }
+  const train: T[] = [];
+  const valid: T[] = [];
+  rows.forEach((r, i) => (inValid[i] ? valid : train).push(r));
+  return { train, valid };
+}
+
+/** Seeded, stratified k-fold assignment (fold index per row), for tuning by cross-validation inside a training split. */
+export function kFoldAssignment<T extends Keyed>(rows: readonly T[], opts: { seed: number; folds: number }): Uint8Array {
+  const fold = new Uint8Array(rows.length);
+  let next = 0;
+  for (const groups of shuffledStrata(rows, opts.seed)) {
+    for (const g of groups) {
+      for (const i of g) fold[i] = next;
+      next = (next + 1) % opts.folds;
+    }
+  }
+  return fold;
+}

@@ -1,0 +1,223 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { filterAgreement, readLabelledCsv } from './csv.ts';
+import type { DataFormat, DataFormatOption, LabelledRow } from './csv.ts';
+import { buildVocabulary, toCsr, vectorize } from './features.ts';
+import type { FeatureConfig, Vocabulary } from './features.ts';
+import { packFingerprints } from './fingerprint.ts';
+import { LABEL_INDEX, LABELS, NUM_CLASSES } from './labels.ts';
+import type { Label } from './labels.ts';
+import { trainSoftmax } from './logreg.ts';
+import type { SoftmaxWeights } from './logreg.ts';
+import { computeMetrics } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, encodeFloat32, parseSentimentModel, quantizeInt16 } from './model.ts';
+import type { ModelFile, TrainedSentimentModel } from './model.ts';
+import { splitRows } from './split.ts';
+
+export interface TrainHyper {
+  /** L2 penalty per unit of mean cross-entropy (≈ 1 / (C · n) in scikit-learn terms). */
+  l2: number;
+  /** `balanced`: each class weighs n / (K · n_class); `none`: every example weighs 1. */
+  classWeight: 'none' | 'balanced';
+  maxIter: number;
+}
+
+/**
+ * Chosen by 5-fold cross-validation inside the TFNS training part (never on its validation split): see
+ * `tuneSentiment` and models/sentiment/MODEL_CARD.md for the grid and the scores.
+ */
+export const DEFAULT_FEATURES: FeatureConfig = {
+  negation: true,
+  negationWindow: 0,
+  wordNgramMax: 2,
+  charMin: 3,
+  charMax: 5,
+  minDf: 2,
+  charWeight: 1,
+};
+export const DEFAULT_HYPER: TrainHyper = { l2: 1e-4, classWeight: 'none', maxIter: 500 };
+export const DEFAULT_SEED = 20240611;
+export const DEFAULT_VALID_FRACTION = 0.15;
+
+export interface FitResult {
+  vocab: Vocabulary;
+  weights: SoftmaxWeights;
+  iterations: number;
+  converged: boolean;
+  loss: number;
+}
+
+export function classWeights(labels: readonly Label[], mode: TrainHyper['classWeight']): Float64Array | null {
+  if (mode === 'none') return null;
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
+  for (const l of labels) counts[LABEL_INDEX[l]] = (counts[LABEL_INDEX[l]] ?? 0) + 1;
+  return Float64Array.from(labels, (l) => labels.length / (NUM_CLASSES * (counts[LABEL_INDEX[l]] ?? 1)));
+}
+
+/** Vocabulary, features and weights from labelled rows; no I/O. */
+export function fit(
+  rows: readonly LabelledRow[],
+  features: FeatureConfig,
+  hyper: TrainHyper,
+  onIter?: (iter: number, loss: number) => void,
+): FitResult {
+  const texts = rows.map((r) => r.text);
+  const vocab = buildVocabulary(texts, features);
+  const X = toCsr(
+    texts.map((t) => vectorize(t, vocab, features)),
+    vocab.size,
+  );
+  const y = Uint8Array.from(rows, (r) => LABEL_INDEX[r.label]);
+  const labels = rows.map((r) => r.label);
+  const res = trainSoftmax(X, y, {
+    classes: NUM_CLASSES,
+    l2: hyper.l2,
+    maxIter: hyper.maxIter,
+    sampleWeight: classWeights(labels, hyper.classWeight),
+    ...(onIter ? { onIter } : {}),
+  });
+  return { vocab, weights: res.model, iterations: res.iterations, converged: res.converged, loss: res.loss };
+}
+
+export interface TrainOptions {
+  /** CSV path (TFNS or PhraseBank layout). */
+  data: string;
+  format?: DataFormatOption;
+  /** Seeds the train/validation split (training itself is deterministic full-batch L-BFGS). */
+  seed?: number;
+  /** Output model file (JSON). */
+  out: string;
+  /** Share of the file carved off (stratified, seeded) and NOT trained on; 0 trains on every row. Default 0.15. */
+  validFraction?: number;
+  /** PhraseBank: keep only rows with agreement >= this (100 = AllAgree). */
+  minAgreement?: number;
+  /** Model name reported in SentimentScore.model; default: the output file name without extension. */
+  name?: string;
+  features?: Partial<FeatureConfig>;
+  hyper?: Partial<TrainHyper>;
+  onProgress?: (p: { epoch: number; loss: number }) => void;
+}
+
+export interface TrainReport {
+  model: string;
+  model_version: string;
+  out: string;
+  bytes: number;
+  data: string;
+  data_sha256: string;
+  format: DataFormat;
+  train_rows: number;
+  valid_rows: number;
+  features: number;
+  iterations: number;
+  converged: boolean;
+  final_loss: number;
+  seconds: number;
+  /** Scores of the saved (quantised) model on the carved validation rows; absent when validFraction is 0. */
+  valid?: Metrics;
+}
+
+function countLabels(rows: readonly LabelledRow[]): Record<Label, number> {
+  const out: Record<Label, number> = { negative: 0, neutral: 0, positive: 0 };
+  for (const r of rows) out[r.label] += 1;
+  return out;
+}
+
+export interface ModelFileInput {
+  name: string;
+  fit: FitResult;
+  features: FeatureConfig;
+  hyper: TrainHyper;
+  training: Omit<ModelFile['training'], 'l2' | 'class_weight' | 'max_iter' | 'iterations' | 'converged' | 'final_loss'>;
+  trainTexts: readonly string[];
+}
+
+/** The model file's text. Field order is fixed and no clock or path enters it: same inputs, same bytes. */
+export function serializeModel(input: ModelFileInput): string {
+  const q = quantizeInt16(input.fit.weights.weights);
+  const file: ModelFile = {
+    format: MODEL_FORMAT,
+    format_version: MODEL_FORMAT_VERSION,
+    name: input.name,
+    labels: [...LABELS],
+    features: { ...input.features },
+    training: {
+      ...input.training,
+      l2: input.hyper.l2,
+      class_weight: input.hyper.classWeight,
+      max_iter: input.hyper.maxIter,
+      iterations: input.fit.iterations,
+      converged: input.fit.converged,
+      final_loss: Number(input.fit.loss.toPrecision(8)),
+    },
+    weight_scale: q.scale,
+    bias: Array.from(input.fit.weights.bias, (b) => Math.fround(b)),
+    vocab: input.fit.vocab.lists,
+    idf_f32: encodeFloat32(input.fit.vocab.idf),
+    weights_i16: q.data,
+    train_fingerprints: packFingerprints(input.trainTexts),
+  };
+  return JSON.stringify(file) + '\n';
+}
+
+export function evaluateModel(model: TrainedSentimentModel, rows: readonly LabelledRow[]): Metrics {
+  return computeMetrics(
+    rows.map((r) => r.label),
+    rows.map((r) => model.predictLabel(r.text)),
+  );
+}
+
+export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
+  const started = performance.now();
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const validFraction = opts.validFraction ?? DEFAULT_VALID_FRACTION;
+  const features: FeatureConfig = { ...DEFAULT_FEATURES, ...opts.features };
+  const hyper: TrainHyper = { ...DEFAULT_HYPER, ...opts.hyper };
+  const data = readLabelledCsv(opts.data, opts.format ?? 'auto');
+  const rows = filterAgreement(data.rows, opts.minAgreement);
+  const { train, valid } = splitRows(rows, { seed, validFraction });
+  const fitted = fit(train, features, hyper, (iter, loss) => opts.onProgress?.({ epoch: iter, loss }));
+  const name = opts.name ?? basename(opts.out).replace(/\.json$/, '');
+  const text = serializeModel({
+    name,
+    fit: fitted,
+    features,
+    hyper,
+    training: {
+      data_file: basename(opts.data),
+      data_sha256: data.sha256,
+      data_format: data.format,
+      rows_in_file: data.rows.length,
+      min_agreement: opts.minAgreement ?? null,
+      split: { seed, valid_fraction: validFraction },
+      train_rows: train.length,
+      valid_rows: valid.length,
+      class_counts: countLabels(train),
+    },
+    trainTexts: train.map((r) => r.text),
+  });
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, text);
+  // Score through the saved file, quantisation included: the numbers describe exactly what ships.
+  const model = parseSentimentModel(Buffer.from(text, 'utf8'), opts.out);
+  const report: TrainReport = {
+    model: name,
+    model_version: model.version,
+    out: opts.out,
+    bytes: Buffer.byteLength(text),
+    data: opts.data,
+    data_sha256: data.sha256,
+    format: data.format,
+    train_rows: train.length,
+    valid_rows: valid.length,
+    features: fitted.vocab.size,
+    iterations: fitted.iterations,
+    converged: fitted.converged,
+    final_loss: fitted.loss,
+    seconds: 0,
+  };
+  if (valid.length > 0) report.valid = evaluateModel(model, valid);
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}

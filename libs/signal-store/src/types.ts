@@ -1,0 +1,98 @@
+import type { Impact, StoreKeys, TradingSignal } from '@himari/contracts';
+
+/** Epoch milliseconds; injectable so that tests control time. */
+export type Clock = () => number;
+
+/** Running (EWMA) sentiment of one asset, as kept in `<prefix>:sentiment:<asset>`. */
+export interface SentimentState {
+  value: number;
+  count: number;
+  updated_ms: number;
+}
+
+export interface ApplyResult {
+  /** False if this signal id was applied before (within the applied-marker TTL): nothing was written. */
+  applied: boolean;
+  /** The asset's EWMA after the call (unchanged when `applied` is false; 0 when no EWMA exists). */
+  ewma: number;
+}
+
+export type ClaimResult = 'new' | 'same' | 'duplicate';
+
+/** The few fields of the latest signal that the decision path needs, checked without a full schema parse. */
+export interface SignalView {
+  id: string;
+  sentiment: number;
+  confidence: number;
+  /** Epoch ms when the signal was finalised. */
+  timestamp: number;
+  impact: Impact;
+  half_life_s: number;
+}
+
+/** Latest signal and running sentiment of one asset, read in one step (one round trip in Redis). */
+export interface FeatureSnapshot {
+  latest: SignalView | null;
+  sentiment: SentimentState | null;
+}
+
+export interface SignalStore {
+  readonly kind: 'redis' | 'memory';
+  /**
+   * Idempotent by signal.id: SETEX latest (ttl), LPUSH+LTRIM history, EWMA update, applied marker; all in one atomic
+   * step. A signal older (by `timestamp`) than the stored latest still goes to history and the EWMA but does not
+   * replace the latest. Rejects with SignalStoreError('invalid_signal') for a value that fails the TradingSignal
+   * schema and with InvalidAssetError for an asset that cannot be a key.
+   */
+  apply(signal: TradingSignal): Promise<ApplyResult>;
+  latest(asset: string): Promise<TradingSignal | null>;
+  /** Newest first, in the order signals were applied; at most `limit` (default: the history length). */
+  history(asset: string, limit?: number): Promise<TradingSignal[]>;
+  sentiment(asset: string): Promise<SentimentState | null>;
+  /** The decision path's read: latest (as a SignalView) and EWMA together, consistent with each other. */
+  snapshot(asset: string): Promise<FeatureSnapshot>;
+  /**
+   * Ingest duplicate detection: first msgId to claim a news id wins; the same msgId again -> 'same' (a redelivery),
+   * another msgId -> 'duplicate'. The claim lasts `dedupeTtlS`.
+   */
+  claimNewsId(newsId: string, msgId: string): Promise<ClaimResult>;
+  /** Count of signal ids applied under this key prefix (a re-apply after the marker expired counts again). */
+  appliedCount(): Promise<number>;
+  /** Releases what the store opened itself; a Redis client passed in by the caller stays open. */
+  close(): Promise<void>;
+}
+
+export interface SignalStoreOptions {
+  keys: StoreKeys;
+  /** TTL of the latest key. */
+  signalTtlS: number;
+  /** History list length (LTRIM). */
+  historyLength: number;
+  /** EWMA weight of the newest sentiment: value = alpha*s + (1-alpha)*prev. */
+  ewmaAlpha: number;
+  /** How long an applied signal id is remembered. */
+  appliedTtlS: number;
+  /** How long a news id claim lasts. */
+  dedupeTtlS: number;
+}
+
+export const StoreErrorCode = {
+  invalidSignal: 'invalid_signal',
+  corruptValue: 'corrupt_value',
+  invalidOptions: 'invalid_options',
+  closed: 'closed',
+  unexpectedReply: 'unexpected_reply',
+} as const;
+export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
+
+export class SignalStoreError extends Error {
+  override readonly name = 'SignalStoreError';
+  /** None of these heal by retrying the same call; connection errors come through as ioredis errors. */
+  readonly retryable = false;
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
