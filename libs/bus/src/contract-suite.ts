@@ -134,11 +134,15 @@ export function transportContract(name: string, makeTransport: () => Promise<Tra
       expect(bodies).toEqual(['a', 'b']);
     });
 
-    it('publishing to a missing stream fails with StreamNotFoundError', async () => {
+    it('publishing or consuming without a stream fails with StreamNotFoundError', async () => {
       const other = await makeTransport();
       try {
+        const s = other.names.subject(Topic.newsRaw);
+        await expect(other.transport.publish(s, bytes('x'), { msgId: 'x' })).rejects.toBeInstanceOf(
+          StreamNotFoundError,
+        );
         await expect(
-          other.transport.publish(other.names.subject(Topic.newsRaw), bytes('x'), { msgId: 'x' }),
+          other.transport.consume(spec({ subject: s }), async () => undefined),
         ).rejects.toBeInstanceOf(StreamNotFoundError);
       } finally {
         await other.cleanup();
@@ -251,15 +255,16 @@ export function transportContract(name: string, makeTransport: () => Promise<Tra
     });
 
     it('working() restarts the ack timer', async () => {
-      const ackWaitMs = 600;
+      const ackWaitMs = 800;
       const got: number[] = [];
       // Free slots, so that a redelivery (the bug) would have somewhere to go while the first handler works.
       const sub = await t.consume(spec({ ackWaitMs, concurrency: 4 }), async (d) => {
         got.push(d.deliveryCount);
-        const until = Date.now() + 3 * ackWaitMs;
+        // Simulated long inference, well past ackWait, with progress reports far more often than ackWait.
+        const until = Date.now() + 2.5 * ackWaitMs;
         while (Date.now() < until) {
           d.working();
-          await new Promise((r) => setTimeout(r, ackWaitMs / 4));
+          await new Promise((r) => setTimeout(r, 100));
         }
         await d.ack();
       });
@@ -287,8 +292,21 @@ export function transportContract(name: string, makeTransport: () => Promise<Tra
       // Redeliveries go before new messages: had a fourth delivery been due, it would come before the marker.
       await t.publish(subject, bytes('after'), { msgId: 'marker' });
       await waitFor(() => marker.length === 1);
-      await waitFor(async () => (await sub.info()).pending === 0);
+      await settled(sub);
       expect(counts).toEqual([1, 2, 3]);
+      await sub.drain();
+    });
+
+    it('maxDeliver also bounds redeliveries after ack-wait expiry', async () => {
+      const counts: number[] = [];
+      const sub = await t.consume(spec({ maxDeliver: 2, ackWaitMs: 400 }), async (d) => {
+        counts.push(d.deliveryCount);
+      });
+      await t.publish(subject, bytes('p'), { msgId: 'never-acked' });
+      await waitFor(() => counts.length === 2, 10_000);
+      // Out of deliveries, it leaves ack-pending without a third delivery.
+      await settled(sub);
+      expect(counts).toEqual([1, 2]);
       await sub.drain();
     });
 

@@ -267,18 +267,18 @@ class NatsBus implements NatsTransport {
       while (remaining > 0) {
         const batch = await consumer.fetch({ max_messages: Math.min(remaining, 512), expires: 2_000 });
         let got = 0;
+        let drained = false;
+        // Read each batch to its end: leaving the iterator early would leave its close() waiting forever.
         for await (const m of batch) {
           got++;
-          remaining--;
           count++;
           const { msgId, headers } = splitHeaders(m.headers);
           onMessage({ subject: m.subject, data: m.data, msgId, headers });
-          // Fewer left than counted: some aged out (max_age) while we read.
-          if (m.info.pending === 0) remaining = 0;
-          if (remaining === 0) break;
+          drained = m.info.pending === 0;
         }
-        await batch.close();
-        if (got === 0) break;
+        remaining -= got;
+        // Nothing came, or nothing is left: some messages aged out (max_age) while we read.
+        if (got === 0 || drained) break;
       }
     } finally {
       await this.jsm.consumers.delete(stream, ci.name).catch(() => false);
@@ -393,6 +393,8 @@ class ConsumeLoop {
           expires: FETCH_EXPIRES_MS,
         });
         this.current = batch;
+        // drain() may have run while fetch() was resolving; close() only takes effect once iterated, so no await.
+        if (this.stopped) void batch.close().catch(() => undefined);
         for await (const msg of batch) this.dispatch(msg);
         this.current = undefined;
         failures = 0;

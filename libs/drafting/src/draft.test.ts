@@ -55,6 +55,12 @@ describe('draftFromUpstream', () => {
     expect(() => directionFromCompound(0.5, 2)).toThrow(RangeError);
   });
 
+  it('holds when J5 labels the text neutral, whatever the compound', () => {
+    const d = draftFromUpstream(makeScoredNews({ sentiment: { compound: 0.2, label: 'neutral' } }), 'opt-actor', NOW);
+    expect(d.direction).toBe(0);
+    expect(d.reasoning).toMatch(/HOLD because J5 labels the text neutral/);
+  });
+
   it('computes confidence_raw as p_win × (0.5 + 0.5 × category_confidence)', () => {
     const cases = [
       { p: { positive: 0.7, negative: 0.05, neutral: 0.25 }, cc: 0.9 },

@@ -49,7 +49,9 @@ export interface DraftOptions {
 export function draftFromUpstream(scored: ScoredNews, actor: DraftingActor, nowMs: number, opts: DraftOptions = {}): DraftSignal {
   const { news, event, sentiment } = scored;
   const threshold = opts.directionThreshold ?? DEFAULT_DIRECTION_THRESHOLD;
-  const direction = directionFromCompound(sentiment.compound, threshold);
+  // The scorer's own label has the last word: a compound past the threshold that J5 still calls neutral stays HOLD,
+  // so a signal never says BUY on text its sentiment model judged neutral.
+  const direction = sentiment.label === 'neutral' ? 0 : directionFromCompound(sentiment.compound, threshold);
   return finish({
     ...common(scored, nowMs),
     sentiment: sentiment.compound,
@@ -151,7 +153,9 @@ function upstreamReasoning(scored: ScoredNews, direction: -1 | 0 | 1, threshold:
   const { event, sentiment } = scored;
   const c = fixed(sentiment.compound);
   const why =
-    direction === 0
+    direction === 0 && sentiment.label === 'neutral' && Math.abs(sentiment.compound) >= threshold
+      ? `HOLD because J5 labels the text neutral`
+      : direction === 0
       ? `HOLD because |compound| ${fixed(Math.abs(sentiment.compound), 3)} is below ${fixed(threshold, 3)}`
       : `${direction === 1 ? 'BUY' : 'SELL'} because |compound| ${fixed(Math.abs(sentiment.compound), 3)} is at least ${fixed(threshold, 3)}`;
   const text =
