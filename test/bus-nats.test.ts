@@ -8,7 +8,7 @@ import { busNames, Stage, Topic } from '@himari/contracts';
 import { connectNatsTransport, deleteStream } from '@himari/bus';
 import { bytes, waitFor } from '@himari/bus/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { transportContract } from '../libs/bus/src/contract-suite.ts';
+import { transportContract } from '@himari/bus/contract-suite';
 
 const NATS_URL = 'nats://127.0.0.1:4222';
 const NATS_SERVER_BIN = '/usr/sbin/nats-server';

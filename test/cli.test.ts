@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { connectNatsTransport } from '@himari/bus';
+import { busNames, encode, Topic } from '@himari/contracts';
 import { cleanup } from './support/cleanup.ts';
 import { HIMARI_BIN, NATS_URL, REDIS_URL, ROOT, uniquePrefixes } from './support/env.ts';
 
@@ -88,5 +90,23 @@ describe('himari run', () => {
     const missing = JSON.parse((await himari(['features', 'NOSUCHASSET', '--redis', REDIS_URL])).stdout) as { status: string; sentiment: number };
     expect(missing.status).toBe('missing');
     expect(missing.sentiment).toBe(0);
+  }, 60_000);
+});
+
+describe('himari tap', () => {
+  it('prints stored bus traffic decoded, one JSON line per message', async () => {
+    const names = busNames(prefixes.bus);
+    const bus = await connectNatsTransport({ url: NATS_URL, names, duplicateWindowMs: 60_000, maxAgeMs: 3_600_000 });
+    try {
+      await bus.ensureStream();
+      for (let i = 0; i < 3; i++) {
+        await bus.publish(names.subject(Topic.outcome), encode({ v: 1, id: `o${i}`, asset: 'BTC', horizon_s: 86400, realised_return: 0.01 * i, observed_at: i }), { msgId: `tap-${i}` });
+      }
+      const { stdout } = await himari(['tap', '--nats', NATS_URL, '--prefix', prefixes.bus, '--from-start', '--count', '3']);
+      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { subject: string; msg_id: string; body: { id: string; asset: string } });
+      expect(lines.map((l) => [l.subject, l.msg_id, l.body.id, l.body.asset])).toEqual([0, 1, 2].map((i) => [names.subject(Topic.outcome), `tap-${i}`, `o${i}`, 'BTC']));
+    } finally {
+      await bus.close();
+    }
   }, 60_000);
 });

@@ -3,6 +3,7 @@
  * midway and restarted; every item ends as exactly one signal in Redis or one dead letter.
  */
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNatsTransport, type NatsTransport } from '@himari/bus';
@@ -21,6 +22,18 @@ const names = busNames(prefixes.bus);
 let procs: Map<string, ActorProcess>;
 let bus: NatsTransport;
 let store: SignalStore;
+let metricsPort: number;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 function sampleItems(): Uint8Array[] {
   const samples = readFileSync(join(ROOT, 'samples/news.jsonl'), 'utf8')
@@ -55,7 +68,10 @@ describe('multi-process pipeline on NATS + Redis', () => {
     };
     bus = await connectNatsTransport({ url: NATS_URL, names, duplicateWindowMs: 600_000, maxAgeMs: 3_600_000 });
     await bus.ensureStream();
-    const started = await Promise.all(STAGES.map((a) => startActorProcess(a, env)));
+    metricsPort = await freePort();
+    const started = await Promise.all(
+      STAGES.map((a) => startActorProcess(a, a === 'cache-writer' ? { ...env, HIMARI_METRICS_PORT: String(metricsPort) } : env)),
+    );
     procs = new Map(started.map((p) => [p.actor, p]));
     (globalThis as { __mpEnv?: Record<string, string> }).__mpEnv = env;
     store = createRedisSignalStore(REDIS_URL, {
@@ -129,5 +145,17 @@ describe('multi-process pipeline on NATS + Redis', () => {
     }
     // Redis applied each signal exactly once: the EWMA counts and the applied counter agree with the item count.
     expect(await store.appliedCount()).toBe(good);
+
+    // The cache writer's Prometheus endpoint counts what it handled (at least once per signal: redeliveries count too).
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const processed = /himari_messages_processed_total\{stage="cache-writer",topic="signal.calibrated"\} (\d+)/.exec(metrics);
+    expect(Number(processed?.[1])).toBeGreaterThanOrEqual(good);
+    expect(metrics).toMatch(/himari_handling_seconds_bucket/);
   }, 300_000);
+
+  it('drains and exits 0 on SIGTERM', async () => {
+    const codes = await Promise.all([...procs.values()].map((p) => stopProcess(p, 'SIGTERM')));
+    expect(codes).toEqual(codes.map(() => 0));
+    for (const p of procs.values()) expect(p.stderr.join('\n')).toMatch(/"msg":"stopped"/);
+  }, 60_000);
 });

@@ -34,7 +34,7 @@ for (const project of projects) {
     for (const m of text.matchAll(IMPORT_RE)) {
       const spec = m[1] ?? m[2];
       if (spec.startsWith('@himari/app-')) problems.push(`${rel}: imports an app (${spec}); apps are entry points, put shared code in a lib`);
-      if (/^@himari\/[^/]+\/(?!testing$)/.test(spec)) problems.push(`${rel}: deep import ${spec}; import the package's public entry`);
+      if (/^@himari\/[^/]+\/(?!testing$|contract-suite$)/.test(spec)) problems.push(`${rel}: deep import ${spec}; import the package's public entry`);
       if (spec.startsWith('.')) {
         const target = resolve(dirname(file), spec);
         if (!target.startsWith(join(root, project) + '/')) problems.push(`${rel}: relative import ${spec} leaves its project; import the package by name`);
