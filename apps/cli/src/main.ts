@@ -1,9 +1,23 @@
 import { ConfigError } from '@himari/config';
-import { runCommand } from './commands/run.ts';
-import { serveCommand } from './commands/serve.ts';
-import { featuresCommand } from './commands/features.ts';
-import { tapCommand } from './commands/tap.ts';
 import { UsageError, type CommandContext } from './context.ts';
+
+type Command = (args: string[], ctx: CommandContext) => Promise<number>;
+
+/** Loaded on demand: `himari run` should not pay for loading ONNX Runtime or llama.cpp. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.ts')).runCommand,
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
+  features: async () => (await import('./commands/features.ts')).featuresCommand,
+  tap: async () => (await import('./commands/tap.ts')).tapCommand,
+  train: async () => (await import('./commands/train.ts')).trainCommand,
+  eval: async () => (await import('./commands/eval.ts')).evalCommand,
+  rag: async () => (await import('./commands/rag.ts')).ragCommand,
+  finetune: async () => (await import('./commands/finetune.ts')).finetuneCommand,
+  rlmf: async () => (await import('./commands/rlmf.ts')).rlmfCommand,
+  outcomes: async () => (await import('./commands/outcomes.ts')).outcomesCommand,
+  calibrate: async () => (await import('./commands/calibrate.ts')).calibrateCommand,
+  backtest: async () => (await import('./commands/backtest.ts')).backtestCommand,
+};
 
 const USAGE = `himari: the HIMARI LLM sidecar
 
@@ -35,24 +49,13 @@ export async function main(argv: string[]): Promise<number> {
     proc: process,
   };
   try {
-    switch (command) {
-      case 'run':
-        return await runCommand(rest, ctx);
-      case 'serve':
-        return await serveCommand(rest, ctx);
-      case 'features':
-        return await featuresCommand(rest, ctx);
-      case 'tap':
-        return await tapCommand(rest, ctx);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        ctx.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      ctx.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
     }
+    const load = COMMANDS[command];
+    if (!load) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    return await (await load())(rest, ctx);
   } catch (err) {
     if (err instanceof UsageError) {
       ctx.stderr.write(`himari: ${err.message}\n\n${USAGE}`);

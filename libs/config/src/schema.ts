@@ -3,6 +3,10 @@
  * YAML files use the same keys (see `config/himari.example.yaml`); environment variables override a few deployment keys.
  */
 import { z } from 'zod';
+import { CalibrationSection } from './sections/calibration.ts';
+import { LlmSection } from './sections/llm.ts';
+import { RagSection } from './sections/rag.ts';
+import { SentimentSection } from './sections/sentiment.ts';
 
 const RetrySchema = z.object({
   /** Deliveries before a message is dead-lettered with `max_deliveries`. @default 5 */
@@ -67,26 +71,10 @@ export const ConfigSchema = z.object({
       cot_urgencies: z.array(z.enum(['immediate', 'short_term', 'long_term'])).default(['immediate']),
     })
     .prefault({}),
-  sentiment: z
-    .object({
-      /** `lexicon`: VADER + the project's finance word list. */
-      backend: z.enum(['lexicon']).default('lexicon'),
-    })
-    .prefault({}),
-  llm: z
-    .object({
-      /** `none`: signals are drafted from J5/J7 and say so in their provenance. */
-      opt: z.object({ backend: z.enum(['none']).default('none') }).prefault({}),
-      cot: z.object({ backend: z.enum(['none']).default('none') }).prefault({}),
-    })
-    .prefault({}),
-  calibration: z
-    .object({
-      method: z.enum(['isotonic', 'platt']).default('isotonic'),
-      min_samples: z.number().int().min(10).default(100),
-      refit_every: z.number().int().min(1).default(50),
-    })
-    .prefault({}),
+  sentiment: SentimentSection,
+  llm: LlmSection,
+  rag: RagSection,
+  calibration: CalibrationSection,
   features: z
     .object({
       /** The injector answers within this budget or returns neutral features flagged `timeout`. @default 1 */

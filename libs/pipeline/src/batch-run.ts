@@ -124,7 +124,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
     await transport.ensureStream();
     if (opts.startActors !== false) {
       const scorer = createScorer(config, log);
-      actors = await startActors(STAGES, { config, names, store, scorer, log, clock: Date.now }, transport);
+      actors = await startActors(STAGES, { config, names, store, scorer, log, clock: Date.now, transport }, transport);
     }
     const maxInFlight = opts.maxInFlight ?? 2000;
     const idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;

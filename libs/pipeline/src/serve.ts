@@ -21,7 +21,7 @@ export async function serveActor(stage: Stage, opts: ServeOptions): Promise<void
   const transport = await createTransport(config, names, `himari-${stage}`);
   const store = createStore(config, names);
   const scorer = createScorer(config, log);
-  const running = await startActors([stage], { config, names, store, scorer, log, clock: Date.now }, transport);
+  const running = await startActors([stage], { config, names, store, scorer, log, clock: Date.now, transport }, transport);
   const metricsPort = config.observability.metrics_port;
   const metrics = metricsPort > 0 ? await startMetricsServer(running.runners[0]!.metrics.registry, metricsPort) : undefined;
   if (metrics) log.info({ port: metrics.port }, 'metrics on /metrics');

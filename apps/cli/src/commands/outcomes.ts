@@ -1,0 +1,7 @@
+import type { CommandContext } from '../context.ts';
+
+// Placeholder until issue 6 lands: says so instead of pretending.
+export async function outcomesCommand(_args: string[], ctx: CommandContext): Promise<number> {
+  ctx.stderr.write('himari outcomes: not built yet (issue 6)\n');
+  return 2;
+}
