@@ -19,11 +19,6 @@ export interface SoftmaxTrainOptions {
   maxIter: number;
   /** Per-example weights (class weighting); null = all 1. */
   sampleWeight: Float64Array | null;
-  /**
-   * Per feature and class multipliers (feature-major, like the weights), e.g. naive-Bayes log-count ratios: the model
-   * learns W and uses scale ∘ W, so the L2 penalty bears less on features the multipliers call discriminative.
-   */
-  featureScale?: Float64Array;
   onIter?: (iter: number, loss: number) => void;
 }
 
@@ -53,7 +48,6 @@ export function trainSoftmax(X: CsrMatrix, y: Uint8Array, opts: SoftmaxTrainOpti
   const nW = F * K;
   const { rowPtr, indices, values } = X;
   const sw = opts.sampleWeight;
-  const fs = opts.featureScale;
   let totalWeight = 0;
   for (let i = 0; i < X.rows; i++) totalWeight += sw ? (sw[i] as number) : 1;
   const z = new Float64Array(K);
@@ -68,8 +62,7 @@ export function trainSoftmax(X: CsrMatrix, y: Uint8Array, opts: SoftmaxTrainOpti
       for (let p = start; p < end; p++) {
         const base = (indices[p] as number) * K;
         const v = values[p] as number;
-        if (fs) for (let c = 0; c < K; c++) z[c] = (z[c] as number) + v * (fs[base + c] as number) * (x[base + c] as number);
-        else for (let c = 0; c < K; c++) z[c] = (z[c] as number) + v * (x[base + c] as number);
+        for (let c = 0; c < K; c++) z[c] = (z[c] as number) + v * (x[base + c] as number);
       }
       softmaxInPlace(z, K);
       const yi = y[i] as number;
@@ -80,8 +73,7 @@ export function trainSoftmax(X: CsrMatrix, y: Uint8Array, opts: SoftmaxTrainOpti
       for (let p = start; p < end; p++) {
         const base = (indices[p] as number) * K;
         const v = values[p] as number;
-        if (fs) for (let c = 0; c < K; c++) grad[base + c] = (grad[base + c] as number) + v * (fs[base + c] as number) * (z[c] as number);
-        else for (let c = 0; c < K; c++) grad[base + c] = (grad[base + c] as number) + v * (z[c] as number);
+        for (let c = 0; c < K; c++) grad[base + c] = (grad[base + c] as number) + v * (z[c] as number);
       }
       for (let c = 0; c < K; c++) grad[nW + c] = (grad[nW + c] as number) + (z[c] as number);
     }
@@ -102,7 +94,7 @@ export function trainSoftmax(X: CsrMatrix, y: Uint8Array, opts: SoftmaxTrainOpti
     ...(opts.onIter ? { onIter: opts.onIter } : {}),
   });
   return {
-    model: { classes: K, features: F, weights: fs ? res.x.slice(0, nW).map((w, j) => w * (fs[j] as number)) : res.x.slice(0, nW), bias: res.x.slice(nW) },
+    model: { classes: K, features: F, weights: res.x.slice(0, nW), bias: res.x.slice(nW) },
     loss: res.f,
     iterations: res.iterations,
     converged: res.converged,

@@ -7,6 +7,7 @@ import { Vocabulary, vectorize } from './features.ts';
 import type { FeatureConfig } from './features.ts';
 import { unpackFingerprints } from './fingerprint.ts';
 import { LABELS, NUM_CLASSES } from './labels.ts';
+import { LEXICONS } from './lexicon.ts';
 import type { Label } from './labels.ts';
 import { predictProba } from './logreg.ts';
 import type { SoftmaxWeights } from './logreg.ts';
@@ -23,6 +24,7 @@ const FeatureConfigSchema = z.object({
   charMax: z.number().int().nonnegative(),
   minDf: z.number().int().positive(),
   charWeight: z.number().nonnegative(),
+  lexicon: z.enum(LEXICONS),
 });
 
 const TrainingInfoSchema = z.object({
@@ -55,6 +57,8 @@ const ModelFileSchema = z.object({
   /** Quantisation: weight = int16 * weight_scale. */
   weight_scale: z.number().positive(),
   bias: z.array(z.number()).length(NUM_CLASSES),
+  /** The word valences behind the lexicon tokens, copied in at training time; null when features.lexicon is none. */
+  lexicon: z.record(z.string(), z.number()).nullable(),
   vocab: z.object({ word: z.array(z.string()), char: z.array(z.string()) }),
   /** base64, little-endian float32, one per feature. */
   idf_f32: z.string(),
@@ -124,7 +128,9 @@ export class TrainedSentimentModel {
     this.features = file.features;
     this.training = file.training;
     const size = file.vocab.word.length + file.vocab.char.length;
-    this.vocab = new Vocabulary(file.vocab, decodeFloat32(file.idf_f32, size, 'idf'));
+    if ((file.lexicon === null) !== (file.features.lexicon === 'none')) throw new SentimentModelError(`features.lexicon is ${file.features.lexicon} but the file ${file.lexicon ? 'has' : 'lacks'} a lexicon`);
+    const lexicon = file.lexicon ? new Map(Object.entries(file.lexicon)) : null;
+    this.vocab = new Vocabulary(file.vocab, decodeFloat32(file.idf_f32, size, 'idf'), lexicon);
     this.weights = {
       classes: NUM_CLASSES,
       features: size,

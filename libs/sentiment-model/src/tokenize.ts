@@ -19,7 +19,7 @@ const NEGATORS: ReadonlySet<string> = new Set(['not', 'no', 'never', 'nor', 'nei
 // One pass, one alternative per token class; the order matters (URL before word, signed number before punctuation).
 // A full stop ends a clause only before whitespace, so abbreviations like "J.P." do not cut a negation scope short.
 const TOKEN_RE =
-  /(https?:\/\/\S+|www\.\S+)|(\$\p{L}[\p{L}\p{N}._-]*)|(@\w+)|((?<![\p{L}\p{N}.])[+-])?([$€£])?(\d+(?:,\d{3})*(?:\.\d+)?)(%)?|(\p{L}[\p{L}\p{N}]*(?:'\p{L}+)*|'\p{L}+)|([,:;!?]+|\.+(?=\s|$))/gu;
+  /(https?:\/\/\S*[^\s.,;:!?)]|www\.\S*[^\s.,;:!?)])|(\$\p{L}[\p{L}\p{N}._-]*)|(@\w+)|((?<![\p{L}\p{N}.])[+-])?([$€£])?(\d+(?:,\d{3})*(?:\.\d+)?)(%)?|(\p{L}[\p{L}\p{N}]*(?:'\p{L}+)*|'\p{L}+)|([,:;!?]+|\.+(?=\s|$))/gu;
 
 function numberPlaceholder(sign: string | undefined, currency: string | undefined, percent: string | undefined): string {
   const kind = percent ? 'pct' : currency ? 'money' : 'num';

@@ -2,9 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { filterAgreement, readLabelledCsv } from './csv.ts';
 import type { DataFormat, DataFormatOption, LabelledRow } from './csv.ts';
-import { buildVocabulary, toCsr, vectorize } from './features.ts';
-import type { CsrMatrix, FeatureConfig, Vocabulary } from './features.ts';
+import { buildVocabulary, codeUnitOrder, toCsr, vectorize } from './features.ts';
+import type { FeatureConfig, Vocabulary } from './features.ts';
 import { packFingerprints } from './fingerprint.ts';
+import { lexiconFor } from './lexicon.ts';
 import { LABEL_INDEX, LABELS, NUM_CLASSES } from './labels.ts';
 import type { Label } from './labels.ts';
 import { trainSoftmax } from './logreg.ts';
@@ -21,8 +22,6 @@ export interface TrainHyper {
   /** `balanced`: each class weighs n / (K · n_class); `none`: every example weighs 1. */
   classWeight: 'none' | 'balanced';
   maxIter: number;
-  /** Naive-Bayes feature scaling (NB-LR, Wang & Manning 2012): 0 = off, else the smoothing alpha. */
-  nbAlpha?: number;
 }
 
 /**
@@ -37,8 +36,9 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   charMax: 5,
   minDf: 2,
   charWeight: 1,
+  lexicon: 'vader',
 };
-export const DEFAULT_HYPER: TrainHyper = { l2: 1e-4, classWeight: 'none', maxIter: 500 };
+export const DEFAULT_HYPER: TrainHyper = { l2: 3e-5, classWeight: 'balanced', maxIter: 500 };
 export const DEFAULT_SEED = 20240611;
 export const DEFAULT_VALID_FRACTION = 0.15;
 
@@ -57,56 +57,15 @@ export function classWeights(labels: readonly Label[], mode: TrainHyper['classWe
   return Float64Array.from(labels, (l) => labels.length / (NUM_CLASSES * (counts[LABEL_INDEX[l]] ?? 1)));
 }
 
-/** One-vs-rest log-count ratios over binarised features: r[f,c] = log((α+p_fc)/|α+p_c|₁) − log((α+q_fc)/|α+q_c|₁). */
-export function nbRatios(X: CsrMatrix, y: Uint8Array, alpha: number): Float64Array {
-  const K = NUM_CLASSES;
-  const F = X.cols;
-  const inClass = new Float64Array(F * K);
-  const total = new Float64Array(F);
-  for (let i = 0; i < X.rows; i++) {
-    const c = y[i] as number;
-    for (let p = X.rowPtr[i] as number; p < (X.rowPtr[i + 1] as number); p++) {
-      const f = X.indices[p] as number;
-      inClass[f * K + c] = (inClass[f * K + c] as number) + 1;
-      total[f] = (total[f] as number) + 1;
-    }
-  }
-  const sumIn = new Float64Array(K);
-  const sumOut = new Float64Array(K);
-  for (let f = 0; f < F; f++) {
-    for (let c = 0; c < K; c++) {
-      const a = (inClass[f * K + c] as number) + alpha;
-      sumIn[c] = (sumIn[c] as number) + a;
-      sumOut[c] = (sumOut[c] as number) + ((total[f] as number) - (inClass[f * K + c] as number)) + alpha;
-    }
-  }
-  const r = new Float64Array(F * K);
-  for (let f = 0; f < F; f++) {
-    for (let c = 0; c < K; c++) {
-      const a = (inClass[f * K + c] as number) + alpha;
-      const b = (total[f] as number) - (inClass[f * K + c] as number) + alpha;
-      r[f * K + c] = Math.log(a / (sumIn[c] as number)) - Math.log(b / (sumOut[c] as number));
-    }
-  }
-  return r;
-}
-
-function combineWeights(a: Float64Array | null, b: Float64Array | undefined): Float64Array | null {
-  if (!b) return a;
-  if (!a) return b;
-  return a.map((x, i) => x * (b[i] as number));
-}
-
 /** Vocabulary, features and weights from labelled rows; no I/O. */
 export function fit(
   rows: readonly LabelledRow[],
   features: FeatureConfig,
   hyper: TrainHyper,
   onIter?: (iter: number, loss: number) => void,
-  rowWeights?: Float64Array,
 ): FitResult {
   const texts = rows.map((r) => r.text);
-  const vocab = buildVocabulary(texts, features);
+  const vocab = buildVocabulary(texts, features, lexiconFor(features.lexicon));
   const X = toCsr(
     texts.map((t) => vectorize(t, vocab, features)),
     vocab.size,
@@ -117,8 +76,7 @@ export function fit(
     classes: NUM_CLASSES,
     l2: hyper.l2,
     maxIter: hyper.maxIter,
-    sampleWeight: combineWeights(classWeights(labels, hyper.classWeight), rowWeights),
-    ...(hyper.nbAlpha ? { featureScale: nbRatios(X, y, hyper.nbAlpha) } : {}),
+    sampleWeight: classWeights(labels, hyper.classWeight),
     ...(onIter ? { onIter } : {}),
   });
   return { vocab, weights: res.model, iterations: res.iterations, converged: res.converged, loss: res.loss };
@@ -197,6 +155,7 @@ export function serializeModel(input: ModelFileInput): string {
     },
     weight_scale: q.scale,
     bias: Array.from(input.fit.weights.bias, (b) => Math.fround(b)),
+    lexicon: input.fit.vocab.lexicon ? Object.fromEntries([...input.fit.vocab.lexicon].sort((a, b) => codeUnitOrder(a[0], b[0]))) : null,
     vocab: input.fit.vocab.lists,
     idf_f32: encodeFloat32(input.fit.vocab.idf),
     weights_i16: q.data,

@@ -52,16 +52,17 @@ export function crossValidate(rows: readonly LabelledRow[], candidate: Candidate
 
 /** The grid searched for the shipped model (kept small: every point costs `folds` trainings). */
 export const DEFAULT_GRID: Candidate[] = [
-  ...[3e-5, 1e-4, 3e-4].map((l2) => ({ hyper: { l2 } })),
-  { hyper: { l2: 1e-4, classWeight: 'balanced' as const } },
-  { features: { charMax: 0 } },
-  { features: { wordNgramMax: 1 as const } },
+  {},
+  { hyper: { l2: 1e-5 } },
+  { hyper: { l2: 1e-4 } },
+  { hyper: { classWeight: 'none' } },
+  { features: { lexicon: 'none' } },
   { features: { negation: false } },
+  { features: { negationWindow: 3 } },
+  { features: { wordNgramMax: 1 } },
+  { features: { charMax: 0 } },
   { features: { charWeight: 0.5 } },
   { features: { charWeight: 2 } },
-  { features: { minDf: 1 } },
-  { features: { charMin: 2, charMax: 5 } },
-  { features: { charMin: 3, charMax: 6 } },
 ];
 
 export interface TuneOptions {

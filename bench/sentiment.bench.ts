@@ -1,0 +1,76 @@
+/**
+ * Throughput of the committed trained sentiment model on one core (a single-threaded loop; Node runs it on one thread),
+ * beside VADER in the same run. Texts: TFNS tweets cycled to `SENTENCES`, each pass timed after a warm-up pass.
+ *   node --import tsx bench/sentiment.bench.ts
+ * Writes bench/results/sentiment.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DEFAULT_MODEL_PATH, loadSentimentModel, readLabelledCsv, vaderBaseline } from '@himari/sentiment-model';
+
+const SENTENCES = 20_000;
+const REPEATS = 5;
+const DATA = fileURLToPath(new URL('../../shared/data/twitter_financial_news_sentiment/train.csv', import.meta.url));
+const OUT = fileURLToPath(new URL('./results/sentiment.json', import.meta.url));
+
+export interface ThroughputResult {
+  sentences_per_s: number;
+  /** Every pass, sentences per second. */
+  passes: number[];
+}
+
+/** Median of timed passes over `texts`; `sink` keeps the work from being optimised away. */
+function measure(texts: readonly string[], fn: (t: string) => number): ThroughputResult {
+  let sink = 0;
+  for (const t of texts) sink += fn(t);
+  const passes: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const t of texts) sink += fn(t);
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    passes.push(texts.length / s);
+  }
+  if (Number.isNaN(sink)) throw new Error('scores were NaN');
+  const sorted = [...passes].sort((a, b) => a - b);
+  return { sentences_per_s: sorted[Math.floor(sorted.length / 2)] as number, passes };
+}
+
+export function runSentimentBench(): Record<string, unknown> {
+  const loadBefore = loadavg()[0] ?? 0;
+  const model = loadSentimentModel(DEFAULT_MODEL_PATH);
+  const source = readLabelledCsv(DATA).rows.map((r) => r.text);
+  const texts = Array.from({ length: SENTENCES }, (_, i) => source[i % source.length] as string);
+  const trained = measure(texts, (t) => model.score(t).compound);
+  const vader = vaderBaseline();
+  const vaderRes = measure(texts, (t) => vader.predict(t).length);
+  const result = {
+    bench: 'sentiment',
+    model: model.name,
+    model_version: model.version,
+    sentences: SENTENCES,
+    mean_chars: Math.round(texts.reduce((s, t) => s + t.length, 0) / texts.length),
+    repeats: REPEATS,
+    statistic: 'median of passes',
+    threads: 1,
+    sentences_per_s: Math.round(trained.sentences_per_s),
+    passes: trained.passes.map(Math.round),
+    baselines: { vader: { sentences_per_s: Math.round(vaderRes.sentences_per_s), passes: vaderRes.passes.map(Math.round) } },
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    // Other processes on a small machine slow every pass: the 1-minute load average says how busy it was.
+    load_average_1m: { start: Number(loadBefore.toFixed(2)), end: Number((loadavg()[0] ?? 0).toFixed(2)) },
+    measured_at: new Date().toISOString(),
+  };
+  mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  return result;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const r = runSentimentBench();
+  console.log(
+    `trained ${r['model']} ${r['sentences_per_s']} sentences/s; vader ${(r['baselines'] as { vader: { sentences_per_s: number } }).vader.sentences_per_s} sentences/s (one thread) -> ${OUT}`,
+  );
+}

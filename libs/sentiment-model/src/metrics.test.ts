@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { computeMetrics, confusionMatrix, metricsFromConfusion } from './metrics.ts';
+
+describe('metrics', () => {
+  // rows = true (negative, neutral, positive), columns = predicted.
+  const matrix = [
+    [2, 1, 0],
+    [1, 5, 1],
+    [0, 2, 3],
+  ];
+
+  it('computes accuracy, per-class, macro and weighted F1 by hand', () => {
+    const m = metricsFromConfusion(matrix);
+    expect(m.n).toBe(15);
+    expect(m.accuracy).toBeCloseTo(10 / 15, 12);
+    // negative: P = 2/3, R = 2/3, F1 = 2/3
+    expect(m.per_class.negative).toEqual({ precision: 2 / 3, recall: 2 / 3, f1: expect.closeTo(2 / 3, 12), support: 3 });
+    // neutral: P = 5/8, R = 5/7, F1 = 2PR/(P+R) = 2/3
+    expect(m.per_class.neutral.precision).toBeCloseTo(5 / 8, 12);
+    expect(m.per_class.neutral.recall).toBeCloseTo(5 / 7, 12);
+    expect(m.per_class.neutral.f1).toBeCloseTo(2 / 3, 12);
+    // positive: P = 3/4, R = 3/5, F1 = 2/3
+    expect(m.per_class.positive.f1).toBeCloseTo(2 / 3, 12);
+    expect(m.macro_f1).toBeCloseTo(2 / 3, 12);
+    expect(m.weighted_f1).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('weights F1 by support, unlike the macro average', () => {
+    // Perfect on 8 neutral rows, every negative called neutral, no positive rows.
+    const m = metricsFromConfusion([
+      [0, 2, 0],
+      [0, 8, 0],
+      [0, 0, 0],
+    ]);
+    const neutralF1 = (2 * 0.8 * 1) / 1.8;
+    expect(m.per_class.negative.f1).toBe(0);
+    expect(m.per_class.positive).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+    expect(m.weighted_f1).toBeCloseTo(0.8 * neutralF1, 12);
+    expect(m.macro_f1).toBeCloseTo(neutralF1 / 3, 12);
+  });
+
+  it('builds the confusion matrix from label lists', () => {
+    const truth = ['negative', 'negative', 'neutral', 'positive'] as const;
+    const pred = ['negative', 'neutral', 'neutral', 'negative'] as const;
+    expect(confusionMatrix(truth, pred)).toEqual([
+      [1, 1, 0],
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
+    expect(computeMetrics(truth, pred).accuracy).toBe(0.5);
+    expect(() => confusionMatrix(truth, pred.slice(1))).toThrow(RangeError);
+  });
+});
