@@ -58,7 +58,7 @@ beforeAll(async () => {
   await bus.ensureStream();
   store = createStore(config, names);
   const log = silentLogger();
-  actors = await startActors(STAGES, { config, names, store, scorer: createScorer(config, log), log, clock: Date.now, transport: bus }, bus);
+  actors = await startActors(STAGES, { config, names, store, scorer: await createScorer(config, log, STAGES), log, clock: Date.now, transport: bus }, bus);
 });
 
 afterAll(async () => {

@@ -12,6 +12,23 @@ const id = z.string().min(1).max(256);
 const epochMs = z.number().int().nonnegative();
 
 export const NewsKind = z.enum(['news', 'social', 'onchain']);
+
+/**
+ * J3 novelty of one item (RavenPack-style): how unlike it is to what was already known in the novelty window, the
+ * nearest earlier document, and the first story of its chain when it repeats one. The decision engine counts a
+ * story once: items with `duplicate_of` are repeats of that id.
+ */
+export const Novelty = z.object({
+  /** 1: nothing similar in the window; 0: the same text again. `1 − max(0, similarity)`. */
+  score: z.number().min(0).max(1),
+  /** The most similar earlier document in the window, or null when the window was empty. */
+  nearest_id: id.nullable(),
+  /** Cosine similarity to `nearest_id` (−1..1), null when the window was empty. */
+  similarity: z.number().min(-1).max(1).nullable(),
+  /** Set when `similarity` reaches `rag.novelty.duplicate_similarity`: the id of the chain's first story. */
+  duplicate_of: id.optional(),
+});
+export type Novelty = z.infer<typeof Novelty>;
 export type NewsKind = z.infer<typeof NewsKind>;
 
 /** J8 output: a validated, normalised item. */
@@ -30,6 +47,8 @@ export const NewsItem = z.object({
   original_chars: z.number().int().nonnegative(),
   /** What normalisation did or noticed, e.g. `control_chars_stripped`, `possible_prompt_injection`. */
   flags: z.array(z.string()),
+  /** Filled on the path by J3 (asked by the event classifier); null with flag `novelty_unavailable` when J3 did not answer. */
+  novelty: Novelty.nullable().optional(),
 });
 export type NewsItem = z.infer<typeof NewsItem>;
 
@@ -134,6 +153,8 @@ const signalCore = {
   published_at: z.string(),
   received_at: epochMs,
   drafted_at: epochMs,
+  /** J3 novelty of the news the signal was made from (see Novelty); null when J3 did not answer in time. */
+  novelty: Novelty.nullable().optional(),
 };
 
 /** J1/J2 (+J6) output: confidence is the model's or the drafter's own, not yet calibrated. */
@@ -167,9 +188,21 @@ export const Outcome = z.object({
   /** The news/signal id the outcome belongs to, when known; otherwise it is joined by asset and time. */
   signal_id: id.optional(),
   asset,
+  /** Length of the return's window; it started at `observed_at − horizon_s·1000`. */
   horizon_s: z.number().positive(),
   realised_return: z.number().finite(),
+  /** Epoch ms the window ended (the return became known). */
   observed_at: epochMs,
+  /**
+   * Trading sessions the window spans (1: from an open or close to the next session's open or close). Needed to join
+   * an outcome without `signal_id` to signals by asset and time; J4 maps a signal's timeframe to a session count.
+   */
+  sessions: z.number().int().positive().optional(),
+  /**
+   * The position the decision engine actually took on the signal (−1, 0, 1), for J2's learning from market feedback
+   * (the reward depends on whether the action followed the signal). Absent: it followed the signal.
+   */
+  action: Direction.optional(),
 });
 export type Outcome = z.infer<typeof Outcome>;
 
@@ -202,7 +235,16 @@ export const RagSearchRequest = z.object({
 });
 export type RagSearchRequest = z.infer<typeof RagSearchRequest>;
 
-export const RagHit = z.object({ id, text: z.string(), asset: z.string(), similarity: z.number(), published_at: z.string() });
+export const RagHit = z.object({
+  id,
+  text: z.string(),
+  asset: z.string(),
+  similarity: z.number(),
+  published_at: z.string(),
+  source: z.string().optional(),
+  /** The chain's first story when this document repeats one. */
+  duplicate_of: z.string().optional(),
+});
 export type RagHit = z.infer<typeof RagHit>;
 
 export const RagSearchResponse = z.object({
@@ -213,6 +255,62 @@ export const RagSearchResponse = z.object({
   note: z.string().optional(),
 });
 export type RagSearchResponse = z.infer<typeof RagSearchResponse>;
+
+/** J3: the novelty of one item; J3 stores the item if it has not seen its id (idempotent, first answer wins). */
+export const RagNoveltyRequest = z.object({ v: z.literal(1), news: NewsItem });
+export type RagNoveltyRequest = z.infer<typeof RagNoveltyRequest>;
+
+export const RagNoveltyResponse = z.object({
+  v: z.literal(1),
+  novelty: Novelty,
+  /** False when the item was not kept (e.g. `rag.retention` says it is already too old). */
+  stored: z.boolean(),
+  index_size: z.number().int().nonnegative(),
+});
+export type RagNoveltyResponse = z.infer<typeof RagNoveltyResponse>;
+
+/**
+ * J3 grounding check for the LLM actors: is each entity or claim supported by the source text or by retrieved
+ * documents? Entities must occur as whole words; claims need their content words (and every number) in one text.
+ */
+export const RagGroundRequest = z.object({
+  v: z.literal(1),
+  /** The news text the model was given; checked first. */
+  source_text: z.string().max(20_000).optional(),
+  /** A stored document to use as the source instead of (or besides) `source_text`. */
+  source_id: id.optional(),
+  entities: z.array(z.string().min(1).max(200)).max(100).default([]),
+  claims: z.array(z.string().min(1).max(2000)).max(50).default([]),
+  asset: asset.optional(),
+  since_ms: epochMs.optional(),
+  /** Documents retrieved per claim or entity when the source does not support it. */
+  top_k: z.number().int().min(0).max(50).default(5),
+});
+export type RagGroundRequest = z.infer<typeof RagGroundRequest>;
+
+export const GroundingResult = z.object({
+  kind: z.enum(['entity', 'claim']),
+  text: z.string(),
+  grounded: z.boolean(),
+  /** Where the support was found. */
+  where: z.enum(['source', 'retrieved', 'none']),
+  /** The supporting document's id when `where` is `retrieved` (or the source document's id). */
+  evidence_id: z.string().optional(),
+  /** Fraction of the claim's content words found in the best text (1 for a found entity). */
+  coverage: z.number().min(0).max(1),
+  /** Numbers of the claim that no supporting text contains (a claim with one is never grounded). */
+  missing_numbers: z.array(z.string()).optional(),
+});
+export type GroundingResult = z.infer<typeof GroundingResult>;
+
+export const RagGroundResponse = z.object({
+  v: z.literal(1),
+  results: z.array(GroundingResult),
+  /** True when every entity and claim is grounded. */
+  grounded: z.boolean(),
+  note: z.string().optional(),
+});
+export type RagGroundResponse = z.infer<typeof RagGroundResponse>;
 
 export const FeaturesRequest = z.object({ v: z.literal(1), asset: z.string().min(1).max(64) });
 export type FeaturesRequest = z.infer<typeof FeaturesRequest>;

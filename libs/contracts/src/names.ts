@@ -63,6 +63,8 @@ export interface BusNames {
   /** Request-reply subjects live outside the stream: a stream would otherwise answer requests with its own ack. */
   readonly ragSearch: string;
   readonly ragGround: string;
+  /** J3 novelty of one item (asked on the path by the event classifier). */
+  readonly ragNovelty: string;
   /** The feature injector's request-reply read for processes that are not written in TypeScript. */
   readonly featuresRead: string;
 }
@@ -80,6 +82,7 @@ export function busNames(prefix = 'himari'): BusNames {
     durable: (stage, topic) => `${p}_${stage}_${topic}`.replace(/[.\s]/g, '_'),
     ragSearch: `${p}.rpc.v${WIRE_VERSION}.rag.search`,
     ragGround: `${p}.rpc.v${WIRE_VERSION}.rag.ground`,
+    ragNovelty: `${p}.rpc.v${WIRE_VERSION}.rag.novelty`,
     featuresRead: `${p}.rpc.v${WIRE_VERSION}.features.read`,
   };
 }

@@ -146,6 +146,8 @@ function common(scored: ScoredNews, nowMs: number) {
     published_at: news.published_at,
     received_at: news.received_at,
     drafted_at: nowMs,
+    // J3's novelty rides with the news from the classifier; absent when novelty is disabled.
+    ...(news.novelty !== undefined ? { novelty: news.novelty } : {}),
   };
 }
 

@@ -1,38 +1,38 @@
 import { describe, it, expect } from 'vitest';
 import { EventInfo } from '@himari/contracts';
-import { classifyEvent, CLASSIFIER_VERSION, confidence } from './classifier.ts';
+import { classifyEventRules, RULES_VERSION, confidence } from './classifier.ts';
 import { HALF_LIFE_S } from './taxonomy.ts';
 
 describe('whole-word matching (the design matched substrings)', () => {
   it('"corporate" is not macro evidence', () => {
-    const e = classifyEvent('Corporate governance review at Acme');
+    const e = classifyEventRules('Corporate governance review at Acme');
     expect(e.category).not.toBe('macro');
     expect(e.matched).not.toContain('rate');
   });
 
   it('"second quarter" is not regulatory', () => {
-    const e = classifyEvent('Acme second quarter revenue rises');
+    const e = classifyEventRules('Acme second quarter revenue rises');
     expect(e.category).toBe('earnings');
     expect(e.matched).not.toContain('sec');
-    expect(classifyEvent('Shares rose for a second day').category).not.toBe('regulatory');
+    expect(classifyEventRules('Shares rose for a second day').category).not.toBe('regulatory');
   });
 
   it('"SEC charges" is regulatory', () => {
-    const e = classifyEvent('SEC charges Acme founder over misleading investors');
+    const e = classifyEventRules('SEC charges Acme founder over misleading investors');
     expect(e).toMatchObject({ category: 'regulatory', subcategory: 'sec', impact: 'high' });
     expect(e.matched).toContain('sec charges');
   });
 
   it('"interest rate hike" is macro, through the longest phrase', () => {
-    const e = classifyEvent('Fed signals another interest rate hike');
+    const e = classifyEventRules('Fed signals another interest rate hike');
     expect(e).toMatchObject({ category: 'macro', subcategory: 'rates' });
     expect(e.matched).toContain('interest rate hike');
     expect(e.matched).not.toContain('rate');
-    expect(classifyEvent('Markets brace for a rate hike')).toMatchObject({ category: 'macro', subcategory: 'rates' });
+    expect(classifyEventRules('Markets brace for a rate hike')).toMatchObject({ category: 'macro', subcategory: 'rates' });
   });
 
   it('"hackathon" is not a hack', () => {
-    expect(classifyEvent('Ethereum foundation hosts hackathon in Denver').subcategory).not.toBe('hack');
+    expect(classifyEventRules('Ethereum foundation hosts hackathon in Denver').subcategory).not.toBe('hack');
   });
 });
 
@@ -64,18 +64,18 @@ describe('one example per category', () => {
     ['USDC stablecoin depegs after bank failure', 'crypto_specific', 'stablecoin'],
     ['Whale moves 10,000 BTC from cold wallet to exchange', 'crypto_specific', 'onchain_flow'],
   ] as const)('%s → %s/%s', (text, category, subcategory) => {
-    const e = classifyEvent(text);
+    const e = classifyEventRules(text);
     expect({ category: e.category, subcategory: e.subcategory }, JSON.stringify(e.matched)).toEqual({ category, subcategory });
     expect(e.category_confidence).toBeGreaterThan(0.3);
   });
 
   it('unknown when there is no evidence', () => {
-    const e = classifyEvent('The weather in Lisbon was pleasant today');
+    const e = classifyEventRules('The weather in Lisbon was pleasant today');
     expect(e).toMatchObject({ category: 'unknown', category_confidence: 0, matched: [] });
   });
 
   it('unknown when the evidence is one weak cue', () => {
-    expect(classifyEvent('Results are in').category).toBe('unknown');
+    expect(classifyEventRules('Results are in').category).toBe('unknown');
   });
 });
 
@@ -88,36 +88,36 @@ describe('impact, urgency, half-life', () => {
       'Trading halted in Acme shares',
       'Fed announces emergency rate cut',
     ]) {
-      expect(classifyEvent(t).impact, t).toBe('high');
+      expect(classifyEventRules(t).impact, t).toBe('high');
     }
   });
 
   it('raises beats, misses and price moves with big numbers', () => {
-    expect(classifyEvent('Acme beats estimates').impact).toBe('medium');
-    expect(classifyEvent('Acme beats estimates, stock up 18%').impact).toBe('high');
-    expect(classifyEvent('Acme shares soar').impact).toBe('low');
-    expect(classifyEvent('Acme shares soar 25%').impact).toBe('high');
-    expect(classifyEvent('Acme shares soar 6%').impact).toBe('medium');
+    expect(classifyEventRules('Acme beats estimates').impact).toBe('medium');
+    expect(classifyEventRules('Acme beats estimates, stock up 18%').impact).toBe('high');
+    expect(classifyEventRules('Acme shares soar').impact).toBe('low');
+    expect(classifyEventRules('Acme shares soar 25%').impact).toBe('high');
+    expect(classifyEventRules('Acme shares soar 6%').impact).toBe('medium');
   });
 
   it('gives analyst ratings and M&A medium impact', () => {
-    expect(classifyEvent('Acme upgraded to buy at Barclays').impact).toBe('medium');
-    expect(classifyEvent('Acme to acquire Widget Co').impact).toBe('medium');
-    expect(classifyEvent('Acme unveils new product line').impact).toBe('low');
+    expect(classifyEventRules('Acme upgraded to buy at Barclays').impact).toBe('medium');
+    expect(classifyEventRules('Acme to acquire Widget Co').impact).toBe('medium');
+    expect(classifyEventRules('Acme unveils new product line').impact).toBe('low');
   });
 
   it('reads urgency cues', () => {
-    expect(classifyEvent('BREAKING: Acme beats estimates').urgency).toBe('immediate');
-    expect(classifyEvent('Just in: Acme to acquire Widget Co').urgency).toBe('immediate');
-    expect(classifyEvent('Flash crash hits bitcoin').urgency).toBe('immediate');
-    expect(classifyEvent('Acme partnership targets long-term growth by 2030').urgency).toBe('long_term');
-    expect(classifyEvent('Acme beats estimates').urgency).toBe('short_term');
+    expect(classifyEventRules('BREAKING: Acme beats estimates').urgency).toBe('immediate');
+    expect(classifyEventRules('Just in: Acme to acquire Widget Co').urgency).toBe('immediate');
+    expect(classifyEventRules('Flash crash hits bitcoin').urgency).toBe('immediate');
+    expect(classifyEventRules('Acme partnership targets long-term growth by 2030').urgency).toBe('long_term');
+    expect(classifyEventRules('Acme beats estimates').urgency).toBe('short_term');
   });
 
   it('takes the half-life from the category and urgency', () => {
-    const e = classifyEvent('BREAKING: exchange hacked');
+    const e = classifyEventRules('BREAKING: exchange hacked');
     expect(e.half_life_s).toBe(HALF_LIFE_S.crypto_specific.immediate);
-    const m = classifyEvent('Fed holds interest rates steady');
+    const m = classifyEventRules('Fed holds interest rates steady');
     expect(m.half_life_s).toBe(HALF_LIFE_S.macro[m.urgency]);
     expect(m.half_life_s).toBeGreaterThan(e.half_life_s);
   });
@@ -133,8 +133,8 @@ describe('confidence', () => {
   });
 
   it('is higher for clear text than for mixed text', () => {
-    const clear = classifyEvent('Acme files for Chapter 11 bankruptcy protection');
-    const mixed = classifyEvent('Acme files for bankruptcy as SEC opens probe into fraud');
+    const clear = classifyEventRules('Acme files for Chapter 11 bankruptcy protection');
+    const mixed = classifyEventRules('Acme files for bankruptcy as SEC opens probe into fraud');
     expect(clear.category_confidence).toBeGreaterThan(mixed.category_confidence);
   });
 });
@@ -143,15 +143,15 @@ describe('output contract', () => {
   it('is a valid EventInfo with entities and the classifier version', () => {
     const texts = ['$AAPL beats estimates', '', '   ', 'x'.repeat(50_000), 'Tesla recall widens. '.repeat(2000)];
     for (const t of texts) {
-      const e = classifyEvent(t);
+      const e = classifyEventRules(t);
       expect(EventInfo.parse(e)).toEqual(e);
-      expect(e.classifier).toBe(CLASSIFIER_VERSION);
+      expect(e.classifier).toBe(RULES_VERSION);
     }
-    expect(classifyEvent('$AAPL beats estimates').entities).toEqual(['AAPL']);
+    expect(classifyEventRules('$AAPL beats estimates').entities).toEqual(['AAPL']);
   });
 
   it('lists each matched phrase once, in order of appearance', () => {
-    const e = classifyEvent('Earnings rise, revenue rises; earnings and revenue beat');
+    const e = classifyEventRules('Earnings rise, revenue rises; earnings and revenue beat');
     expect(e.matched).toEqual(['earnings', 'revenue', 'rises', 'beat']);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * J7 classifier: whole-token phrase rules with weights (taxonomy.ts).
+ * J7 phrase rules: whole-token phrases with weights (taxonomy.ts). `classifyEvent` (event-classifier.ts) takes the
+ * category from the topic model and everything else from these rules; `classifyEventRules` is the rules alone.
  *
  *  - Every phrase that fires adds its weight to its category and subcategory once, however often it repeats; a
  *    longer phrase hides the shorter ones inside it ("interest rate hike" fires "rate hike", not "rate" and "hike").
@@ -34,7 +35,7 @@ import {
 } from './taxonomy.ts';
 import { phraseTokens, tokenize } from './text.ts';
 
-export const CLASSIFIER_VERSION = 'phrase-rules@1';
+export const RULES_VERSION = 'phrase-rules@1';
 
 /** Evidence scale of the confidence's first factor: total weight at which it reaches 1 − 1/e. */
 const EVIDENCE_SCALE = 3;
@@ -61,7 +62,7 @@ function buildIndex(): PhraseIndex<Entry> {
   return index;
 }
 
-interface Evidence {
+export interface Evidence {
   readonly rules: { readonly category: KnownCategory; readonly rule: Rule }[];
   readonly cues: Set<'immediate' | 'long_term' | 'high_impact'>;
   readonly matched: string[];
@@ -69,13 +70,27 @@ interface Evidence {
   readonly maxPct: number;
 }
 
-export function classifyEvent(text: string): EventInfo {
+/** The phrase rules alone (the J7 classifier before the topic model): category, subcategory, impact, urgency. */
+export function classifyEventRules(text: string): EventInfo {
   const ev = collectEvidence(text);
-  const scores = categoryScores(ev.rules);
-  const ranked = rank(scores);
+  const ranked = rankCategories(ev);
   const best = ranked[0];
-  const entities = extractEntities(text);
-  if (!best || best.total < MIN_CATEGORY_SCORE) {
+  if (!best || best.total < MIN_CATEGORY_SCORE) return eventInfoFor(ev, 'unknown', 0, extractEntities(text), RULES_VERSION);
+  return eventInfoFor(ev, best.category, confidence(best.total, ranked[1]?.total ?? 0), extractEntities(text), RULES_VERSION);
+}
+
+/** Rule categories with any evidence, best first (ties: strongest single phrase, then CATEGORY_ORDER). */
+export function rankCategories(ev: Evidence): CategoryScore[] {
+  return rank(categoryScores(ev.rules));
+}
+
+/**
+ * The EventInfo for a category decided by any method: subcategory from the rule evidence inside that category
+ * (`general` when none fired), impact and urgency from its defaults raised by the text's cues, half-life from both.
+ * `unknown` always has subcategory `none` and confidence 0.
+ */
+export function eventInfoFor(ev: Evidence, category: EventCategory, categoryConfidence: number, entities: string[], classifier: string): EventInfo {
+  if (category === 'unknown') {
     const urgency = urgencyFrom(ev, UNKNOWN_DEFAULTS.urgency);
     return {
       category: 'unknown',
@@ -86,31 +101,29 @@ export function classifyEvent(text: string): EventInfo {
       category_confidence: 0,
       entities,
       matched: ev.matched,
-      classifier: CLASSIFIER_VERSION,
+      classifier,
     };
   }
-  const category = best.category;
   const subcategory = pickSubcategory(ev.rules.filter((r) => r.category === category).map((r) => r.rule));
   const defaults = SUBCATEGORY_DEFAULTS[category][subcategory] ?? SUBCATEGORY_DEFAULTS[category][GENERAL_SUBCATEGORY];
   if (!defaults) throw new Error(`taxonomy has no defaults for ${category}/${subcategory}`);
   let impact = raiseImpact(defaults.impact, impactFromEvidence(ev));
   if (isMoveLike(category, subcategory)) impact = raiseImpact(impact, impactFromMove(ev.maxPct));
   const urgency = urgencyFrom(ev, defaults.urgency);
-  const second = ranked[1]?.total ?? 0;
   return {
     category,
     subcategory,
     impact,
     urgency,
     half_life_s: HALF_LIFE_S[category][urgency],
-    category_confidence: confidence(best.total, second),
+    category_confidence: Math.min(1, Math.max(0, categoryConfidence)),
     entities,
     matched: ev.matched,
-    classifier: CLASSIFIER_VERSION,
+    classifier,
   };
 }
 
-function collectEvidence(text: string): Evidence {
+export function collectEvidence(text: string): Evidence {
   const tokens = tokenize(text);
   const norms = tokens.map((t) => t.norm);
   const ev: Evidence = { rules: [], cues: new Set(), matched: [], maxPct: 0 };
@@ -152,20 +165,20 @@ function collectEvidence(text: string): Evidence {
   return { ...ev, maxPct };
 }
 
-interface CategoryScore {
+export interface CategoryScore {
   readonly category: KnownCategory;
   readonly total: number;
   readonly strongest: number;
 }
 
-function categoryScores(rules: Evidence['rules']): CategoryScore[] {
+export function categoryScores(rules: Evidence['rules']): CategoryScore[] {
   return CATEGORY_ORDER.map((category) => {
     const ws = rules.filter((r) => r.category === category).map((r) => r.rule.weight);
     return { category, total: ws.reduce((a, b) => a + b, 0), strongest: Math.max(0, ...ws) };
   });
 }
 
-function rank(scores: CategoryScore[]): CategoryScore[] {
+function rank(scores: readonly CategoryScore[]): CategoryScore[] {
   // Array.prototype.sort is stable, so equal scores keep CATEGORY_ORDER.
   return scores.filter((s) => s.total > 0).sort((a, b) => b.total - a.total || b.strongest - a.strongest);
 }

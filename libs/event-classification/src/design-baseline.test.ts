@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { classifyEventDesignKeywords, DESIGN_BASELINE_VERSION } from './design-baseline.ts';
-import { classifyEvent } from './classifier.ts';
+import { classifyEventRules } from './classifier.ts';
 
 // These tests pin the baseline's known flaws: they document it, and show where classifyEvent differs.
 describe('design keyword baseline (substring matching)', () => {
@@ -8,13 +8,13 @@ describe('design keyword baseline (substring matching)', () => {
     const b = classifyEventDesignKeywords('Corporate governance review at Acme');
     expect(b.category).toBe('macro');
     expect(b.matched).toContain('rate');
-    expect(classifyEvent('Corporate governance review at Acme').category).not.toBe('macro');
+    expect(classifyEventRules('Corporate governance review at Acme').category).not.toBe('macro');
   });
 
   it('misclassifies "second" as regulatory because it contains "sec"', () => {
     const b = classifyEventDesignKeywords('Shares rose for a second day');
     expect(b.category).toBe('regulatory');
-    expect(classifyEvent('Shares rose for a second day').category).toBe('market');
+    expect(classifyEventRules('Shares rose for a second day').category).toBe('market');
   });
 
   it('takes the first category in its order on ties', () => {

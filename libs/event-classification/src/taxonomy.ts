@@ -260,6 +260,22 @@ export const CATEGORY_RULES: { readonly [C in KnownCategory]: readonly Rule[] } 
 };
 
 /**
+ * Phrases only crypto news uses. The topic model cannot answer `crypto_specific` (its data has no crypto topic), so
+ * `classifyEvent` lets the rules' crypto answer stand only when the text names a crypto asset (an entity of kind
+ * crypto) or one of these: generic crypto_specific cues alone ("etfs", "inflows", "wallet", "hacked") also fire on
+ * equity and company news.
+ */
+export const CRYPTO_ANCHORS: readonly string[] = [
+  'bitcoin', 'btc', 'ethereum', 'eth', 'ether', 'crypto', 'cryptocurrency', 'cryptocurrencies', 'altcoin', 'altcoins',
+  'solana', 'xrp', 'dogecoin', 'digital asset', 'digital assets', 'blockchain', 'defi', 'nft', 'nfts', 'web3', 'dao',
+  'stablecoin', 'stablecoins', 'usdt', 'usdc', 'tether', 'token', 'tokens', 'crypto exchange', 'binance', 'coinbase',
+  'kraken', 'ftx', 'bitfinex', 'okx', 'bybit', 'bitcoin etf', 'spot bitcoin etf', 'ether etf', 'ethereum etf',
+  'crypto etf', 'grayscale', 'gbtc', 'halving', 'halvening', 'hashrate', 'hash rate', 'mainnet', 'testnet', 'staking',
+  'airdrop', 'rug pull', 'rugpull', 'depeg', 'depegged', 'depegs', 'on chain', 'onchain', 'layer 2', 'smart contract',
+  'smart contracts', 'proof of stake', 'the merge', '51% attack', 'private keys',
+];
+
+/**
  * Impact and urgency of an event by its subcategory, before phrase tags and numbers adjust them. `general` and any
  * subcategory not listed fall back to the category's `general`.
  */

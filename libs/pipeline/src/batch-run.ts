@@ -6,7 +6,7 @@ import type { Transport } from '@himari/bus';
 import type { Logger } from '@himari/observability';
 import type { SignalStore } from '@himari/signal-store';
 import { isBlank, peekId, readLines } from './lines.ts';
-import { createScorer, createStore, createTransport, namesFor, startActors, type RunningActors } from './process.ts';
+import { createScorer, createStore, createTransport, namesFor, startActors, type RunningActors, type SelectedScorer } from './process.ts';
 
 export interface RejectLine {
   line: number;
@@ -61,6 +61,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
   const transport = await createTransport(config, names, `himari-run-${runId}`);
   const store = createStore(config, names);
   let actors: RunningActors | undefined;
+  let scorer: SelectedScorer | undefined;
 
   const pendingByMsg = new Map<string, Pending>();
   const pendingById = new Map<string, Pending[]>();
@@ -123,7 +124,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
   try {
     await transport.ensureStream();
     if (opts.startActors !== false) {
-      const scorer = createScorer(config, log);
+      scorer = await createScorer(config, log, STAGES);
       actors = await startActors(STAGES, { config, names, store, scorer, log, clock: Date.now, transport }, transport);
     }
     const maxInFlight = opts.maxInFlight ?? 2000;
@@ -175,6 +176,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
     };
   } finally {
     await actors?.stop();
+    await scorer?.close();
     for (const t of taps) await t.drain();
     await store.close();
     await transport.close();

@@ -20,7 +20,7 @@ export async function serveActor(stage: Stage, opts: ServeOptions): Promise<void
   if (config.nats.url === null) log.warn('serve without a NATS url runs one actor on an in-memory bus: nothing else can reach it');
   const transport = await createTransport(config, names, `himari-${stage}`);
   const store = createStore(config, names);
-  const scorer = createScorer(config, log);
+  const scorer = await createScorer(config, log, [stage]);
   const running = await startActors([stage], { config, names, store, scorer, log, clock: Date.now, transport }, transport);
   const metricsPort = config.observability.metrics_port;
   const metrics = metricsPort > 0 ? await startMetricsServer(running.runners[0]!.metrics.registry, metricsPort) : undefined;
@@ -30,6 +30,7 @@ export async function serveActor(stage: Stage, opts: ServeOptions): Promise<void
   const signal = await opts.shutdown;
   log.info({ signal }, 'draining');
   await running.stop();
+  await scorer.close();
   await metrics?.close();
   await store.close();
   await transport.close();

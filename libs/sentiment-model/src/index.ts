@@ -13,9 +13,23 @@ export {
 } from './csv.ts';
 export { tokenize, analyze, normalizeText, isNegator, NEG_PREFIX, type Token, type Analysis, type AnalyzerOptions } from './tokenize.ts';
 export { type FeatureConfig } from './features.ts';
-export { fingerprintText, canonicalText } from './fingerprint.ts';
+export { fingerprintText, canonicalText, packFingerprints, unpackFingerprints } from './fingerprint.ts';
 export { splitRows, kFoldAssignment, mulberry32, type SplitOptions } from './split.ts';
-export { computeMetrics, confusionMatrix, metricsFromConfusion, type Metrics, type ClassMetrics } from './metrics.ts';
+export {
+  computeMetrics,
+  computeMetricsOf,
+  confusionMatrix,
+  confusionMatrixOf,
+  metricsFromConfusion,
+  metricsFromConfusionOf,
+  type Metrics,
+  type ClassMetrics,
+} from './metrics.ts';
+// The generic pieces (any number of classes), for other classifiers trained the same way (e.g. J7's topic model).
+export { trainSoftmax, predictProba as predictSoftmaxProba, softmaxInPlace, type SoftmaxWeights, type SoftmaxTrainOptions, type SoftmaxTrainResult } from './logreg.ts';
+export { buildVocabulary, vectorize, toCsr, codeUnitOrder, Vocabulary, type SparseVector, type CsrMatrix, type VocabularyLists } from './features.ts';
+export { quantizeInt16, dequantizeInt16, encodeFloat32, decodeFloat32 } from './model.ts';
+export { sha256Hex } from './csv.ts';
 export {
   TrainedSentimentModel,
   loadSentimentModel,
@@ -37,4 +51,4 @@ export {
 export { evalSentiment, evalMarkdown, countOverlap, EVAL_SUBSETS, type EvalOptions, type EvalReport, type EvalSubset, type ScoreSummary } from './eval.ts';
 export { tuneSentiment, crossValidate, DEFAULT_GRID, type Candidate, type CvResult, type TuneOptions } from './tune.ts';
 export { vaderBaseline, loughranMcDonaldBaseline, majorityBaseline, type Baseline } from './baselines.ts';
-export { DEFAULT_MODEL_PATH, DEFAULT_LM_DIR } from './paths.ts';
+export { DEFAULT_MODEL_PATH, DEFAULT_LM_DIR, DEFAULT_TFNS_TRAIN_PATH, LOCAL_MODEL_DIR } from './paths.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, confusionMatrix, metricsFromConfusion } from './metrics.ts';
+import { computeMetrics, computeMetricsOf, confusionMatrix, metricsFromConfusion } from './metrics.ts';
 
 describe('metrics', () => {
   // rows = true (negative, neutral, positive), columns = predicted.
@@ -49,5 +49,18 @@ describe('metrics', () => {
     ]);
     expect(computeMetrics(truth, pred).accuracy).toBe(0.5);
     expect(() => confusionMatrix(truth, pred.slice(1))).toThrow(RangeError);
+  });
+
+  it('scores any class list, and refuses a label outside it', () => {
+    const labels = ['a', 'b', 'c', 'd'] as const;
+    const m = computeMetricsOf(labels, ['a', 'b', 'c', 'd', 'd'], ['a', 'b', 'c', 'c', 'd']);
+    expect(m.confusion.labels).toEqual(['a', 'b', 'c', 'd']);
+    expect(m.accuracy).toBeCloseTo(4 / 5, 12);
+    expect(m.per_class.c).toEqual({ precision: 0.5, recall: 1, f1: expect.closeTo(2 / 3, 12), support: 1 });
+    expect(m.per_class.d.f1).toBeCloseTo(2 / 3, 12);
+    expect(m.macro_f1).toBeCloseTo((1 + 1 + 2 / 3 + 2 / 3) / 4, 12);
+    // A class with no rows and no predictions still counts in the macro average (as a 0): the list is the contract.
+    expect(computeMetricsOf(['a', 'b'] as const, ['a'], ['a']).macro_f1).toBe(0.5);
+    expect(() => computeMetricsOf(['a', 'b'] as const, ['a'], ['z' as 'a'])).toThrow(RangeError);
   });
 });

@@ -1,4 +1,4 @@
-import { LABEL_INDEX, LABELS, NUM_CLASSES } from './labels.ts';
+import { LABELS } from './labels.ts';
 import type { Label } from './labels.ts';
 
 export interface ClassMetrics {
@@ -8,23 +8,38 @@ export interface ClassMetrics {
   support: number;
 }
 
-export interface Metrics {
+/** Scores over a fixed class list `L` (the sentiment labels by default; other classifiers pass their own list). */
+export interface Metrics<L extends string = Label> {
   n: number;
   accuracy: number;
   macro_f1: number;
   /** F1 per class weighted by the class's share of the true labels (the figure FinGPT and others publish). */
   weighted_f1: number;
   /** matrix[true][predicted], rows and columns in `labels` order. */
-  confusion: { labels: Label[]; matrix: number[][] };
-  per_class: Record<Label, ClassMetrics>;
+  confusion: { labels: L[]; matrix: number[][] };
+  per_class: Record<L, ClassMetrics>;
 }
 
 export function confusionMatrix(truth: readonly Label[], predicted: readonly Label[]): number[][] {
+  return confusionMatrixOf(LABELS, truth, predicted);
+}
+
+/**
+ * Confusion matrix over an explicit class list. A label outside the list is an error, never silently dropped: the
+ * caller decides (and documents) which classes a score covers.
+ */
+export function confusionMatrixOf<L extends string>(labels: readonly L[], truth: readonly L[], predicted: readonly L[]): number[][] {
   if (truth.length !== predicted.length) throw new RangeError(`${truth.length} true labels vs ${predicted.length} predictions`);
-  const m = LABELS.map(() => new Array<number>(NUM_CLASSES).fill(0));
+  const index = new Map<string, number>(labels.map((l, i) => [l, i]));
+  const at = (l: L): number => {
+    const i = index.get(l);
+    if (i === undefined) throw new RangeError(`label ${JSON.stringify(l)} is not one of ${labels.join(', ')}`);
+    return i;
+  };
+  const m = labels.map(() => new Array<number>(labels.length).fill(0));
   truth.forEach((t, i) => {
-    const row = m[LABEL_INDEX[t]] as number[];
-    const p = LABEL_INDEX[predicted[i] as Label];
+    const row = m[at(t)] as number[];
+    const p = at(predicted[i] as L);
     row[p] = (row[p] ?? 0) + 1;
   });
   return m;
@@ -36,20 +51,26 @@ function ratio(a: number, b: number): number {
 }
 
 export function metricsFromConfusion(matrix: readonly (readonly number[])[]): Metrics {
+  return metricsFromConfusionOf(LABELS, matrix);
+}
+
+/** Metrics of a confusion matrix whose rows and columns follow `labels`; the macro average runs over all of them. */
+export function metricsFromConfusionOf<L extends string>(labels: readonly L[], matrix: readonly (readonly number[])[]): Metrics<L> {
+  const K = labels.length;
   const at = (r: number, c: number): number => matrix[r]?.[c] ?? 0;
   let n = 0;
   let correct = 0;
-  for (let r = 0; r < NUM_CLASSES; r++) {
-    for (let c = 0; c < NUM_CLASSES; c++) n += at(r, c);
+  for (let r = 0; r < K; r++) {
+    for (let c = 0; c < K; c++) n += at(r, c);
     correct += at(r, r);
   }
-  const perClass = {} as Record<Label, ClassMetrics>;
+  const perClass = {} as Record<L, ClassMetrics>;
   let macro = 0;
   let weighted = 0;
-  LABELS.forEach((label, k) => {
+  labels.forEach((label, k) => {
     let support = 0;
     let predictedK = 0;
-    for (let j = 0; j < NUM_CLASSES; j++) {
+    for (let j = 0; j < K; j++) {
       support += at(k, j);
       predictedK += at(j, k);
     }
@@ -57,7 +78,7 @@ export function metricsFromConfusion(matrix: readonly (readonly number[])[]): Me
     const recall = ratio(at(k, k), support);
     const f1 = ratio(2 * precision * recall, precision + recall);
     perClass[label] = { precision, recall, f1, support };
-    macro += f1 / NUM_CLASSES;
+    macro += f1 / K;
     weighted += ratio(support, n) * f1;
   });
   return {
@@ -65,11 +86,15 @@ export function metricsFromConfusion(matrix: readonly (readonly number[])[]): Me
     accuracy: ratio(correct, n),
     macro_f1: macro,
     weighted_f1: weighted,
-    confusion: { labels: [...LABELS], matrix: matrix.map((r) => [...r]) },
+    confusion: { labels: [...labels], matrix: matrix.map((r) => [...r]) },
     per_class: perClass,
   };
 }
 
 export function computeMetrics(truth: readonly Label[], predicted: readonly Label[]): Metrics {
   return metricsFromConfusion(confusionMatrix(truth, predicted));
+}
+
+export function computeMetricsOf<L extends string>(labels: readonly L[], truth: readonly L[], predicted: readonly L[]): Metrics<L> {
+  return metricsFromConfusionOf(labels, confusionMatrixOf(labels, truth, predicted));
 }

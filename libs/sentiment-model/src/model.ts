@@ -75,7 +75,7 @@ export function encodeFloat32(xs: ArrayLike<number>): string {
   return b.toString('base64');
 }
 
-function decodeFloat32(s: string, expected: number, what: string): Float64Array {
+export function decodeFloat32(s: string, expected: number, what: string): Float64Array {
   const b = Buffer.from(s, 'base64');
   if (b.length !== expected * 4) throw new SentimentModelError(`${what}: ${b.length} bytes, expected ${expected * 4}`);
   const out = new Float64Array(expected);
@@ -93,7 +93,7 @@ export function quantizeInt16(w: Float64Array): { data: string; scale: number } 
   return { data: b.toString('base64'), scale };
 }
 
-function dequantizeInt16(s: string, scale: number, expected: number): Float64Array {
+export function dequantizeInt16(s: string, scale: number, expected: number): Float64Array {
   const b = Buffer.from(s, 'base64');
   if (b.length !== expected * 2) throw new SentimentModelError(`weights: ${b.length} bytes, expected ${expected * 2}`);
   const out = new Float64Array(expected);

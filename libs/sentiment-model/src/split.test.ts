@@ -41,6 +41,21 @@ describe('splitRows', () => {
   });
 });
 
+describe('splitRows with another label list', () => {
+  const topics = ['x', 'y', 'z', 'w'].flatMap((label, k) => Array.from({ length: 10 * (k + 1) }, (_, i) => ({ text: `${label} ${i}`, label })));
+
+  it('stratifies by the given labels and refuses rows outside them', () => {
+    const { valid } = splitRows(topics, { seed: 5, validFraction: 0.2, labels: ['x', 'y', 'z', 'w'] });
+    expect(['x', 'y', 'z', 'w'].map((l) => valid.filter((r) => r.label === l).length)).toEqual([2, 4, 6, 8]);
+    expect(() => splitRows(topics, { seed: 5, validFraction: 0.2, labels: ['x', 'y'] })).toThrow(RangeError);
+  });
+
+  it('gives the sentiment split unchanged when the list is the sentiment labels', () => {
+    const data = rows({ negative: 20, neutral: 60, positive: 40 });
+    expect(splitRows(data, { seed: 9, validFraction: 0.3, labels: ['negative', 'neutral', 'positive'] })).toEqual(splitRows(data, { seed: 9, validFraction: 0.3 }));
+  });
+});
+
 describe('kFoldAssignment', () => {
   it('assigns balanced folds deterministically', () => {
     const data = rows({ negative: 10, neutral: 10, positive: 10 });

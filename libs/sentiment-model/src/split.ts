@@ -1,6 +1,5 @@
 import { canonicalText } from './fingerprint.ts';
 import { LABELS } from './labels.ts';
-import type { Label } from './labels.ts';
 
 /** mulberry32: tiny, fast and fully specified, so a seed means the same split on every machine and Node version. */
 export function mulberry32(seed: number): () => number {
@@ -24,42 +23,49 @@ export function shuffleInPlace<T>(xs: T[], rand: () => number): T[] {
 
 interface Keyed {
   text: string;
-  label: Label;
+  label: string;
 }
 
 /**
  * Groups rows that share a text (after case/whitespace folding) and stratifies the groups by the label of their first
- * row; then shuffles each label's groups with one seeded generator, visiting labels in a fixed order. Duplicates never
- * straddle a split, which would leak test examples into training.
+ * row; then shuffles each label's groups with one seeded generator, visiting labels in the fixed order `labels`.
+ * Duplicates never straddle a split, which would leak test examples into training.
  */
-function shuffledStrata<T extends Keyed>(rows: readonly T[], seed: number): number[][][] {
+function shuffledStrata<T extends Keyed>(rows: readonly T[], seed: number, labels: readonly string[]): number[][][] {
   const groupOf = new Map<string, number[]>();
-  const byLabel: Record<Label, number[][]> = { negative: [], neutral: [], positive: [] };
+  const byLabel = new Map<string, number[][]>(labels.map((l) => [l, []]));
   rows.forEach((r, i) => {
     const key = canonicalText(r.text);
     const g = groupOf.get(key);
     if (g) g.push(i);
     else {
+      const stratum = byLabel.get(r.label);
+      if (!stratum) throw new RangeError(`row ${i}: label ${JSON.stringify(r.label)} is not one of ${labels.join(', ')}`);
       const ng = [i];
       groupOf.set(key, ng);
-      byLabel[r.label].push(ng);
+      stratum.push(ng);
     }
   });
   const rand = mulberry32(seed);
-  return LABELS.map((l) => shuffleInPlace(byLabel[l], rand));
+  return labels.map((l) => shuffleInPlace(byLabel.get(l) as number[][], rand));
 }
 
 export interface SplitOptions {
   seed: number;
   /** Share of each label's texts that goes to validation, in [0, 1). */
   validFraction: number;
+  /**
+   * The strata and the order they are shuffled in (the order changes which rows a seed picks). Default: the sentiment
+   * labels, which is what every sentiment split so far was made with.
+   */
+  labels?: readonly string[];
 }
 
 /** Seeded, stratified train/validation split. Both parts keep the input order. */
 export function splitRows<T extends Keyed>(rows: readonly T[], opts: SplitOptions): { train: T[]; valid: T[] } {
   if (!(opts.validFraction >= 0 && opts.validFraction < 1)) throw new RangeError('validFraction must be in [0, 1)');
   const inValid = new Uint8Array(rows.length);
-  for (const groups of shuffledStrata(rows, opts.seed)) {
+  for (const groups of shuffledStrata(rows, opts.seed, opts.labels ?? LABELS)) {
     const nValid = Math.round(groups.length * opts.validFraction);
     for (const g of groups.slice(0, nValid)) for (const i of g) inValid[i] = 1;
   }
@@ -70,10 +76,13 @@ export function splitRows<T extends Keyed>(rows: readonly T[], opts: SplitOption
 }
 
 /** Seeded, stratified k-fold assignment (fold index per row), for tuning by cross-validation inside a training split. */
-export function kFoldAssignment<T extends Keyed>(rows: readonly T[], opts: { seed: number; folds: number }): Uint8Array {
+export function kFoldAssignment<T extends Keyed>(
+  rows: readonly T[],
+  opts: { seed: number; folds: number; labels?: readonly string[] },
+): Uint8Array {
   const fold = new Uint8Array(rows.length);
   let next = 0;
-  for (const groups of shuffledStrata(rows, opts.seed)) {
+  for (const groups of shuffledStrata(rows, opts.seed, opts.labels ?? LABELS)) {
     for (const g of groups) {
       for (const i of g) fold[i] = next;
       next = (next + 1) % opts.folds;

@@ -1,7 +1,124 @@
-import type { CommandContext } from '../context.ts';
+import { EVENT_EVAL_SUBSETS, evalEvents, evalEventsMarkdown, type EventEvalSubset } from '@himari/event-classification';
+import { EVAL_SUBSETS, evalMarkdown, evalSentiment, type DataFormatOption, type EvalSubset } from '@himari/sentiment-model';
+import { parse, UsageError, type CommandContext } from '../context.ts';
 
-// Placeholder until issue 3 and 4 lands: says so instead of pretending.
-export async function evalCommand(_args: string[], ctx: CommandContext): Promise<number> {
-  ctx.stderr.write('himari eval: not built yet (issue 3 and 4)\n');
-  return 2;
+const USAGE = `usage:
+  himari eval sentiment --data FILE [--model FILE] [--json FILE] [--markdown FILE] [--format tfns|phrasebank]
+                        [--subset all|valid] [--min-agreement N] [--lm-dir DIR | --no-lm] [--allow-overlap]
+  himari eval events    --data FILE [--model FILE] [--json FILE] [--markdown FILE] [--subset all|valid] [--allow-overlap]
+  himari eval retrieval ...`;
+
+type Command = (args: string[], ctx: CommandContext) => Promise<number>;
+
+/** `himari eval sentiment|events|retrieval`: each writes its report as JSON/Markdown files and prints the Markdown. */
+export async function evalCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const [what, ...rest] = args;
+  if (what === 'sentiment') return evalSentimentCommand(rest, ctx);
+  if (what === 'events') return evalEventsCommand(rest, ctx);
+  if (what === 'retrieval') {
+    const command = await loadRetrieval(ctx);
+    return command ? command(rest, ctx) : 2;
+  }
+  throw new UsageError(`${what === undefined ? 'eval needs a target' : `cannot evaluate ${JSON.stringify(what)}`}\n${USAGE}`);
+}
+
+/** eval-retrieval.ts is built by the retrieval work; until it exists, say so instead of failing obscurely. */
+async function loadRetrieval(ctx: CommandContext): Promise<Command | null> {
+  // A variable specifier: the type checker must not require the file before it exists.
+  const path: string = './eval-retrieval.ts';
+  let mod: { evalRetrievalCommand?: Command };
+  try {
+    mod = (await import(path)) as { evalRetrievalCommand?: Command };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if ((e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') && String(e.message).includes('eval-retrieval')) {
+      ctx.stderr.write('himari eval retrieval: not built yet (apps/cli/src/commands/eval-retrieval.ts is missing)\n');
+      return null;
+    }
+    throw err;
+  }
+  if (typeof mod.evalRetrievalCommand !== 'function') {
+    ctx.stderr.write('himari eval retrieval: not built yet (eval-retrieval.ts exports no evalRetrievalCommand)\n');
+    return null;
+  }
+  return mod.evalRetrievalCommand;
+}
+
+function num(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got ${v}`);
+  return n;
+}
+
+function subsetOf<T extends string>(v: string | undefined, allowed: readonly T[]): T {
+  const s = v ?? 'all';
+  if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`--subset must be ${allowed.join(' or ')}, got ${s}`);
+  return s as T;
+}
+
+async function evalSentimentCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parse(args, {
+    data: { type: 'string' },
+    model: { type: 'string' },
+    json: { type: 'string' },
+    markdown: { type: 'string' },
+    format: { type: 'string' },
+    subset: { type: 'string' },
+    'min-agreement': { type: 'string' },
+    'lm-dir': { type: 'string' },
+    'no-lm': { type: 'boolean', default: false },
+    'allow-overlap': { type: 'boolean', default: false },
+  });
+  if (!values.data) throw new UsageError(`eval sentiment needs --data FILE\n${USAGE}`);
+  const format = values.format ?? 'auto';
+  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank') throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
+  const minAgreement = num(values['min-agreement'], 'min-agreement');
+  ctx.stderr.write(`himari eval sentiment: scoring ${values.data} with ${values.model ?? 'the committed model'} and the baselines…\n`);
+  const r = await evalSentiment({
+    data: values.data,
+    format: format as DataFormatOption,
+    subset: subsetOf<EvalSubset>(values.subset, EVAL_SUBSETS),
+    lmDir: values['no-lm'] ? null : values['lm-dir'],
+    allowOverlap: values['allow-overlap'],
+    ...(values.model ? { model: values.model } : {}),
+    ...(values.json ? { json: values.json } : {}),
+    ...(values.markdown ? { markdown: values.markdown } : {}),
+    ...(minAgreement !== undefined ? { minAgreement } : {}),
+  });
+  for (const w of r.warnings) ctx.stderr.write(`WARNING: ${w}\n`);
+  ctx.stdout.write(evalMarkdown(r));
+  ctx.stderr.write(`himari eval sentiment: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`);
+  return 0;
+}
+
+async function evalEventsCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parse(args, {
+    data: { type: 'string' },
+    model: { type: 'string' },
+    json: { type: 'string' },
+    markdown: { type: 'string' },
+    subset: { type: 'string' },
+    'allow-overlap': { type: 'boolean', default: false },
+  });
+  if (!values.data) throw new UsageError(`eval events needs --data FILE (text,label with the 20 topic ids)\n${USAGE}`);
+  ctx.stderr.write(`himari eval events: scoring ${values.data} with ${values.model ?? 'the committed topic model'} and the baselines…\n`);
+  let last = 0;
+  const r = await evalEvents({
+    data: values.data,
+    subset: subsetOf<EventEvalSubset>(values.subset, EVENT_EVAL_SUBSETS),
+    allowOverlap: values['allow-overlap'],
+    ...(values.model ? { model: values.model } : {}),
+    ...(values.json ? { json: values.json } : {}),
+    ...(values.markdown ? { markdown: values.markdown } : {}),
+    onProgress: (done, total) => {
+      if (Date.now() - last < 2000 && done < total) return;
+      last = Date.now();
+      ctx.stderr.write(`himari eval events: ${done}/${total} rows classified\n`);
+    },
+  });
+  for (const w of r.warnings) ctx.stderr.write(`WARNING: ${w}\n`);
+  ctx.stdout.write(evalEventsMarkdown(r));
+  ctx.stderr.write(`himari eval events: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`);
+  return 0;
 }

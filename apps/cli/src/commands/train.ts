@@ -1,7 +1,149 @@
-import type { CommandContext } from '../context.ts';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  DEFAULT_EVENT_MODEL_NAME,
+  DEFAULT_EVENT_MODEL_PATH,
+  DEFAULT_TOPIC_TRAIN_PATH,
+  trainEventModel,
+  tuneEventModel,
+  type EventCvResult,
+} from '@himari/event-classification';
+import { DEFAULT_MODEL_PATH, DEFAULT_TFNS_TRAIN_PATH, LOCAL_MODEL_DIR, trainSentiment, type DataFormatOption } from '@himari/sentiment-model';
+import { parse, UsageError, type CommandContext } from '../context.ts';
 
-// Placeholder until issue 3 lands: says so instead of pretending.
-export async function trainCommand(_args: string[], ctx: CommandContext): Promise<number> {
-  ctx.stderr.write('himari train: not built yet (issue 3)\n');
-  return 2;
+const USAGE = `usage:
+  himari train sentiment [--data FILE] [--out FILE] [--seed N] [--format tfns|phrasebank] [--valid-fraction F]
+                         [--min-agreement 50|66|75|100] [--name NAME]
+  himari train events    [--data FILE] [--out FILE] [--seed N] [--valid-fraction F] [--name NAME@N] [--tune [--folds K]]`;
+
+/**
+ * `himari train sentiment|events`: fits the project's own models (libs/sentiment-model, libs/event-classification).
+ * Without --data they train from the MIT files in ../shared/data and write the committed model, byte for byte what
+ * the repo holds. With other --data and no --out they write under models/local/ (git-ignored), so that a model
+ * trained on non-commercial data (PhraseBank) cannot replace a committed one by accident.
+ */
+export async function trainCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const [what, ...rest] = args;
+  if (what === 'sentiment') return trainSentimentCommand(rest, ctx);
+  if (what === 'events') return trainEventsCommand(rest, ctx);
+  throw new UsageError(`${what === undefined ? 'train needs a model' : `cannot train ${JSON.stringify(what)}`}\n${USAGE}`);
+}
+
+function num(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got ${v}`);
+  return n;
+}
+
+/** Where a model goes when --out is not given: the committed file for the default data, else models/local/. */
+function defaultOut(data: string, defaultData: string, committed: string, suffix: string): string {
+  if (resolve(data) === resolve(defaultData)) return committed;
+  // The folder names the data set: most files are called train.csv.
+  const stem = `${basename(dirname(resolve(data)))}-${basename(data).replace(/\.csv$/i, '')}`;
+  return join(LOCAL_MODEL_DIR, `${stem}-${suffix}.json`);
+}
+
+/** A line on stderr at most every `ms`: progress that works on a terminal and in a log file alike. */
+function throttled(ctx: CommandContext, ms = 2000): (line: () => string) => void {
+  let last = 0;
+  return (line) => {
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    ctx.stderr.write(`${line()}\n`);
+  };
+}
+
+const f4 = (x: number): string => x.toFixed(4);
+const LOCAL_EVENT_MODEL_NAME = 'local-topic-logreg@1';
+
+async function trainSentimentCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parse(args, {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    format: { type: 'string' },
+    'valid-fraction': { type: 'string' },
+    'min-agreement': { type: 'string' },
+    name: { type: 'string' },
+  });
+  const format = values.format ?? 'auto';
+  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank') throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
+  const data = values.data ?? DEFAULT_TFNS_TRAIN_PATH;
+  const out = values.out ?? defaultOut(data, DEFAULT_TFNS_TRAIN_PATH, DEFAULT_MODEL_PATH, 'logreg');
+  const seed = num(values.seed, 'seed');
+  const validFraction = num(values['valid-fraction'], 'valid-fraction');
+  const minAgreement = num(values['min-agreement'], 'min-agreement');
+  ctx.stderr.write(`himari train sentiment: ${data} -> ${out}\n`);
+  const progress = throttled(ctx);
+  const t0 = Date.now();
+  const r = await trainSentiment({
+    data,
+    out,
+    format: format as DataFormatOption,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(validFraction !== undefined ? { validFraction } : {}),
+    ...(minAgreement !== undefined ? { minAgreement } : {}),
+    ...(values.name ? { name: values.name } : {}),
+    onProgress: ({ epoch, loss }) => progress(() => `himari train sentiment: L-BFGS iteration ${epoch}, loss ${loss.toFixed(6)} (${Math.round((Date.now() - t0) / 1000)} s)`),
+  });
+  ctx.stdout.write(
+    `trained ${r.model} (${r.model_version}) on ${r.train_rows} ${r.format} rows (${r.valid_rows} held out), ${r.features} features, ` +
+      `${r.iterations} iterations${r.converged ? '' : ' (NOT converged)'}, ${r.seconds.toFixed(1)} s -> ${r.out} (${r.bytes} bytes)\n`,
+  );
+  if (r.valid) ctx.stdout.write(`validation (${r.valid.n} rows): accuracy ${f4(r.valid.accuracy)}  macro F1 ${f4(r.valid.macro_f1)}  weighted F1 ${f4(r.valid.weighted_f1)}\n`);
+  return 0;
+}
+
+async function trainEventsCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parse(args, {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    'valid-fraction': { type: 'string' },
+    name: { type: 'string' },
+    tune: { type: 'boolean', default: false },
+    folds: { type: 'string' },
+  });
+  if (values.name !== undefined && !/^[a-z0-9-]+@\d+$/.test(values.name)) throw new UsageError(`--name must look like name@1 (lower case, digits, dashes), got ${values.name}`);
+  const data = values.data ?? DEFAULT_TOPIC_TRAIN_PATH;
+  const seed = num(values.seed, 'seed');
+  const validFraction = num(values['valid-fraction'], 'valid-fraction');
+  const split = { ...(seed !== undefined ? { seed } : {}), ...(validFraction !== undefined ? { validFraction } : {}) };
+
+  if (values.tune) {
+    const folds = num(values.folds, 'folds');
+    ctx.stderr.write(`himari train events --tune: cross-validation inside the training part of ${data} (the carved validation rows are not used)\n`);
+    const line = (r: EventCvResult): string =>
+      `${JSON.stringify(r.candidate)}  accuracy ${f4(r.accuracy)}  macro F1 ${f4(r.macro_f1)}  weighted F1 ${f4(r.weighted_f1)}  features ${r.features}  (${r.seconds.toFixed(0)} s)`;
+    const results = await tuneEventModel({ data, ...split, ...(folds !== undefined ? { folds } : {}), onResult: (r) => ctx.stdout.write(`${line(r)}\n`) });
+    ctx.stdout.write(`best: ${JSON.stringify(results[0]?.candidate)}\n`);
+    return 0;
+  }
+
+  const isDefaultData = resolve(data) === resolve(DEFAULT_TOPIC_TRAIN_PATH);
+  const out = values.out ?? defaultOut(data, DEFAULT_TOPIC_TRAIN_PATH, DEFAULT_EVENT_MODEL_PATH, 'event-logreg');
+  // EventInfo.classifier must not claim the committed model's name for weights trained on something else.
+  const name = values.name ?? (isDefaultData ? DEFAULT_EVENT_MODEL_NAME : LOCAL_EVENT_MODEL_NAME);
+  ctx.stderr.write(`himari train events: ${data} -> ${out}\n`);
+  const progress = throttled(ctx);
+  const t0 = Date.now();
+  const r = await trainEventModel({
+    data,
+    out,
+    name,
+    ...split,
+    onProgress: ({ iteration, loss }) => progress(() => `himari train events: L-BFGS iteration ${iteration}, loss ${loss.toFixed(6)} (${Math.round((Date.now() - t0) / 1000)} s)`),
+  });
+  ctx.stdout.write(
+    `trained ${r.model} (${r.model_version}) on ${r.train_rows} rows (${r.valid_rows} held out, ${r.excluded_rows} of excluded topics), ` +
+      `${r.features} features, ${r.iterations} iterations${r.converged ? '' : ' (NOT converged)'}, ${r.seconds.toFixed(1)} s -> ${r.out} (${r.bytes} bytes)\n`,
+  );
+  if (r.valid) {
+    ctx.stdout.write(
+      `validation (${r.valid.n} rows, topic model alone): accuracy ${f4(r.valid.accuracy)}  macro F1 ${f4(r.valid.macro_f1)}  weighted F1 ${f4(r.valid.weighted_f1)}\n` +
+        `full comparison: himari eval events --data ${data} --subset valid\n`,
+    );
+  }
+  return 0;
 }

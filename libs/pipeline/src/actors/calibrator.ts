@@ -1,40 +1,40 @@
 import { decodeAs, DraftSignal, Outcome, Stage, Topic, type TradingSignal } from '@himari/contracts';
 import type { ActorDefinition, InputBinding } from '@himari/actor-runtime';
-import { Calibrator } from '@himari/calibration';
+import { calibrationServiceFrom, openLedger, signalCalibrationKey, type CalibrationService } from '@himari/outcomes';
 import type { PipelineDeps } from '../deps.ts';
 
-/** Signals remembered for joining outcomes; older ones are forgotten (the durable ledger comes with the J4 issue). */
-const MAX_REMEMBERED = 100_000;
-
-interface Remembered {
-  key: string;
-  raw: number;
-  direction: number;
-}
-
+/** The key J4 calibrates under: generating model (with versions), source, event category. */
 export function calibrationKey(s: Pick<DraftSignal, 'provenance' | 'source' | 'event_type'>): string {
-  return `${s.provenance.model}|${s.provenance.sentiment_model}|${s.source}|${s.event_type}`;
+  return signalCalibrationKey(s);
 }
 
 /**
- * J4: maps raw confidence to calibrated confidence per (model, source, event category). Until a map is fitted
- * the confidence passes through and the signal says `calibrated: false`.
+ * J4: maps raw confidence to calibrated confidence per (model, source, event category), and keeps the ledger of
+ * signals and outcomes. Until a key has a fitted map its confidence passes through and the signal says
+ * `calibrated: false`; the raw value always travels in `calibration.raw_confidence`.
+ *
+ * The state is restored from the ledger before the first message is handled (the definition is built before the
+ * consumers start), so a restart resumes with the same maps and the same refit schedule.
  */
 export function calibratorActor(deps: PipelineDeps): ActorDefinition {
-  const calibrator = new Calibrator({
-    method: deps.config.calibration.method,
-    minSamples: deps.config.calibration.min_samples,
-    refitEvery: deps.config.calibration.refit_every,
-  });
-  const remembered = new Map<string, Remembered>();
+  const c = deps.config.calibration;
+  let service: CalibrationService;
+  let owned = false;
+  if (deps.calibration) {
+    service = deps.calibration;
+  } else {
+    const ledger = openLedger(c);
+    if (ledger.inMemory) deps.log.warn('calibration.ledger_path is not set: the J4 ledger is in memory and its history is lost on restart');
+    service = calibrationServiceFrom(c, ledger, deps.log.child({ component: 'calibration' }));
+    service.restore();
+    owned = true;
+  }
 
   const drafted: InputBinding<DraftSignal> = {
     topic: Topic.signalDrafted,
     decode: (b) => decodeAs(DraftSignal, b),
     async handle(draft, ctx) {
-      const key = calibrationKey(draft);
-      const { confidence, calibration } = calibrator.calibrate(key, draft.confidence_raw);
-      remember(remembered, draft.id, { key, raw: draft.confidence_raw, direction: draft.direction });
+      const { confidence, calibration } = service.calibrate(draft);
       const now = ctx.now();
       const { confidence_raw: _raw, ...rest } = draft;
       const signal: TradingSignal = { ...rest, confidence, calibration, timestamp: now, latency_ms: Math.max(0, now - draft.received_at) };
@@ -46,26 +46,22 @@ export function calibratorActor(deps: PipelineDeps): ActorDefinition {
     topic: Topic.outcome,
     decode: (b) => decodeAs(Outcome, b),
     async handle(outcome, ctx) {
-      const known = outcome.signal_id ? remembered.get(outcome.signal_id) : undefined;
-      if (!known) {
-        ctx.log.debug({ outcome: outcome.id }, 'outcome for an unknown or forgotten signal: not used');
-        return { kind: 'done' };
-      }
-      if (known.direction !== 0) {
-        const correct = Math.sign(outcome.realised_return) === known.direction ? 1 : 0;
-        calibrator.observe(known.key, known.raw, correct);
-      }
+      const r = service.observeOutcome(outcome);
+      if (!r.inserted) ctx.log.debug({ outcome: outcome.id }, 'outcome already in the ledger');
       return { kind: 'done' };
     },
   };
 
-  return { stage: Stage.calibrator, inputs: [drafted, outcomes] };
-}
-
-function remember(map: Map<string, Remembered>, id: string, value: Remembered): void {
-  map.set(id, value);
-  if (map.size > MAX_REMEMBERED) {
-    const oldest = map.keys().next().value;
-    if (oldest !== undefined) map.delete(oldest);
-  }
+  return {
+    stage: Stage.calibrator,
+    inputs: [drafted, outcomes],
+    async start() {
+      if (!owned) return;
+      return async () => {
+        await service.whenIdle();
+        service.close();
+        service.ledger.close();
+      };
+    },
+  };
 }

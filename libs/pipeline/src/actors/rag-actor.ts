@@ -1,19 +1,49 @@
-import { decodeAs, encode, NewsItem, RagSearchRequest, Stage, Topic, type RagSearchResponse } from '@himari/contracts';
+import {
+  decodeAs,
+  encode,
+  NewsItem,
+  RagGroundRequest,
+  RagNoveltyRequest,
+  RagSearchRequest,
+  Stage,
+  Topic,
+  type RagGroundResponse,
+  type RagSearchResponse,
+} from '@himari/contracts';
 import type { ActorDefinition, InputBinding } from '@himari/actor-runtime';
+import { createRagMetrics, RetrievalService } from '@himari/retrieval';
 import type { PipelineDeps } from '../deps.ts';
 
+/** How often snapshots and retention sweeps are checked (each has its own interval in `rag.*`). */
+const TICK_MS = 1000;
+
 /**
- * J3. Until the retrieval issue lands there is no index: documents are consumed (so the durable does not lag) and
- * every search answers empty with the note `no_index`, which the LLM actors treat as "nothing retrieved".
+ * J3. Keeps every accepted document (store + vector index, `rag.dir`), and answers over request-reply:
+ * - `ragSearch`: top_k / min_similarity / asset / since_ms search, for the LLM actors' RAG prompt;
+ * - `ragNovelty`: the novelty of one item, storing it if new (the event classifier asks on the signal path);
+ * - `ragGround`: are a model's entities and claims in the source or in retrieved documents.
+ * One replica per `rag.dir`: the folder is locked, since novelty is defined against "everything stored before".
+ * Documents reach the store from `news.accepted` and from novelty requests, whichever comes first (idempotent).
  */
 export function ragActor(deps: PipelineDeps): ActorDefinition {
+  const log = deps.log.child({ component: 'rag' });
+  const metrics = createRagMetrics(deps.registry);
+  let opening: Promise<RetrievalService> | undefined;
+  const service = (): Promise<RetrievalService> =>
+    (opening ??= RetrievalService.open({ config: deps.config.rag, log, clock: deps.clock, metrics }).catch((err: unknown) => {
+      opening = undefined;
+      throw err;
+    }));
+
   const input: InputBinding<NewsItem> = {
     topic: Topic.newsAccepted,
     decode: (b) => decodeAs(NewsItem, b),
-    async handle() {
+    async handle(news) {
+      await (await service()).ingest(news);
       return { kind: 'done' };
     },
   };
+
   return {
     stage: Stage.ragActor,
     inputs: [input],
@@ -21,16 +51,49 @@ export function ragActor(deps: PipelineDeps): ActorDefinition {
       {
         subject: deps.names.ragSearch,
         async handle(data) {
-          let note = 'no_index: retrieval is not built yet';
+          let req: RagSearchRequest;
           try {
-            decodeAs(RagSearchRequest, data);
+            req = decodeAs(RagSearchRequest, data);
           } catch (err) {
-            note = `invalid_request: ${(err as Error).message}`;
+            const res: RagSearchResponse = { v: 1, hits: [], index_size: 0, note: `invalid_request: ${(err as Error).message}` };
+            return encode(res);
           }
-          const res: RagSearchResponse = { v: 1, hits: [], index_size: 0, note };
-          return encode(res);
+          return encode(await (await service()).search(req));
+        },
+      },
+      {
+        subject: deps.names.ragNovelty,
+        // An invalid request throws: the caller gets a remote error and records novelty as unavailable.
+        handle: async (data) => encode(await (await service()).novelty(decodeAs(RagNoveltyRequest, data).news)),
+      },
+      {
+        subject: deps.names.ragGround,
+        async handle(data) {
+          let req: RagGroundRequest;
+          try {
+            req = decodeAs(RagGroundRequest, data);
+          } catch (err) {
+            const res: RagGroundResponse = { v: 1, results: [], grounded: false, note: `invalid_request: ${(err as Error).message}` };
+            return encode(res);
+          }
+          return encode(await (await service()).ground(req));
         },
       },
     ],
+    async start() {
+      const svc = await service();
+      const timer = setInterval(() => {
+        try {
+          svc.tick();
+        } catch (err) {
+          log.error({ err: (err as Error).message }, 'J3 snapshot or retention sweep failed; retried next tick');
+        }
+      }, TICK_MS);
+      timer.unref();
+      return async () => {
+        clearInterval(timer);
+        await svc.close();
+      };
+    },
   };
 }

@@ -1,0 +1,87 @@
+/**
+ * Throughput of J7 on one core (a single-threaded loop): `classifyEvent` (topic model + phrase rules + entities,
+ * the whole EventInfo, as the event-classifier actor calls it per message), beside its parts and the design's keyword
+ * baseline in the same run. Texts: the topic tweets cycled to ITEMS, each pass timed after a warm-up pass.
+ *   node --import tsx bench/events.bench.ts
+ * Writes bench/results/events.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CLASSIFIER_VERSION,
+  DEFAULT_TOPIC_TRAIN_PATH,
+  classifyEvent,
+  classifyEventDesignKeywords,
+  classifyEventRules,
+  defaultEventClassifier,
+  extractEntities,
+  readTopicCsv,
+} from '@himari/event-classification';
+
+const ITEMS = 20_000;
+const REPEATS = 5;
+const OUT = fileURLToPath(new URL('./results/events.json', import.meta.url));
+
+interface Throughput {
+  items_per_s: number;
+  passes: number[];
+}
+
+/** Median of timed passes; `sink` keeps the work from being optimised away. */
+function measure(texts: readonly string[], fn: (t: string) => number): Throughput {
+  let sink = 0;
+  for (const t of texts) sink += fn(t);
+  const passes: number[] = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const t of texts) sink += fn(t);
+    passes.push(texts.length / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
+  if (Number.isNaN(sink)) throw new Error('NaN in the sink');
+  const sorted = [...passes].sort((a, b) => a - b);
+  return { items_per_s: Math.round(sorted[Math.floor(sorted.length / 2)] as number), passes: passes.map(Math.round) };
+}
+
+export function runEventsBench(): Record<string, unknown> {
+  const loadBefore = loadavg()[0] ?? 0;
+  const source = readTopicCsv(DEFAULT_TOPIC_TRAIN_PATH).rows.map((r) => r.text);
+  const texts = Array.from({ length: ITEMS }, (_, i) => source[i % source.length] as string);
+  const t0 = performance.now();
+  const model = defaultEventClassifier().model;
+  const loadMs = performance.now() - t0;
+  const full = measure(texts, (t) => classifyEvent(t).category_confidence);
+  const result = {
+    bench: 'events',
+    classifier: CLASSIFIER_VERSION,
+    model_version: model.version,
+    model_load_ms: Math.round(loadMs),
+    items: ITEMS,
+    mean_chars: Math.round(texts.reduce((s, t) => s + t.length, 0) / texts.length),
+    repeats: REPEATS,
+    statistic: 'median of passes',
+    threads: 1,
+    items_per_s: full.items_per_s,
+    passes: full.passes,
+    parts: {
+      topic_model_only: measure(texts, (t) => model.predict(t).probability),
+      phrase_rules_only: measure(texts, (t) => classifyEventRules(t).category_confidence),
+      entities_only: measure(texts, (t) => extractEntities(t).length),
+    },
+    baselines: { design_keywords: measure(texts, (t) => classifyEventDesignKeywords(t).matched.length) },
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    // Other processes on a small machine slow every pass: the 1-minute load average says how busy it was.
+    load_average_1m: { start: Number(loadBefore.toFixed(2)), end: Number((loadavg()[0] ?? 0).toFixed(2)) },
+    measured_at: new Date().toISOString(),
+  };
+  mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  return result;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const r = runEventsBench();
+  console.log(`J7 ${r['classifier']}: ${r['items_per_s']} items/s on one thread (parts: ${JSON.stringify(r['parts'])}) -> ${OUT}`);
+}

@@ -1,0 +1,28 @@
+export { FACTOR_NAMES, chainOutputSchema, parseChain, type ChainBounds, type ChainParse, type ChainStep, type FactorName, type Factors } from './chain.ts';
+export {
+  ACTIONS,
+  FEATURE_COUNT,
+  actionIndex,
+  reward,
+  earnedReward,
+  featureVector,
+  initialPolicy,
+  probabilities,
+  expectedReward,
+  greedyReward,
+  ruleReward,
+  rlmfUpdate,
+  weighDecision,
+  mulberry32,
+  type Action,
+  type Experience,
+  type PolicyInput,
+  type PolicyState,
+  type UpdateOptions,
+  type UpdateReport,
+} from './policy.ts';
+export { CotStore, type AuditTrail, type ChainSample } from './store.ts';
+export { RlmfLearner, type ObserveResult, type RlmfSettings } from './learner.ts';
+export { createCotDrafter, type CotDeps, type CotDrafter, type CotSettings } from './drafter.ts';
+export { replay, experienceFromStockNet, experienceToJsonl, experienceFromJsonl, type ReplayOptions, type ReplayReport, type RewardSummary, type StockNetOptions } from './replay.ts';
+export { preferencePairs, type PreferencePair, type PairsReport } from './pairs.ts';

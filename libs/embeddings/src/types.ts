@@ -1,0 +1,42 @@
+/** What J3 needs from any text encoder: fixed-size, L2-normalised vectors, so inner product is cosine similarity. */
+export interface Encoder {
+  /**
+   * Identifies the vector space: model name and a content hash of its weights. Vectors made by encoders with
+   * different ids are not comparable; the document store re-encodes its texts when the id changes.
+   */
+  readonly id: string;
+  readonly kind: 'project' | 'transformers' | 'test';
+  readonly dim: number;
+  /** One vector per text, unit length (or all zeros for a text with no known feature, which matches nothing). */
+  encode(texts: readonly string[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+export class EncoderError extends Error {
+  override readonly name = 'EncoderError';
+  constructor(
+    message: string,
+    /** A missing or corrupt model stays missing on retry; a busy runtime may not. */
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Scales v to unit length in place; a zero vector stays zero. */
+export function normalizeInPlace(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  if (s > 0) {
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < v.length; i++) v[i]! *= inv;
+  }
+  return v;
+}
+
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
+  return s;
+}

@@ -1,0 +1,13 @@
+export * from './service.ts';
+export * from './client.ts';
+export * from './novelty.ts';
+export * from './grounding.ts';
+export * from './metrics.ts';
+export * from './store.ts';
+export * from './vector-index.ts';
+export * from './index-manager.ts';
+export * from './eval.ts';
+export * from './eval-data.ts';
+export { probeFaiss, type BackendName } from './backend.ts';
+export * from './index-bench.ts';
+export * from './ingest-file.ts';

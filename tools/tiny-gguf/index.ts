@@ -1,0 +1,2 @@
+export * from './gguf.ts';
+export * from './tiny-llama.ts';
