@@ -3,8 +3,10 @@
  * search, build (ingest) throughput and serialized bytes per document, for flat / IVF / HNSW at 10k, 100k and 1M
  * synthetic 384-d unit vectors; then the whole service's ingest path (encode + SQLite + index + novelty) on text.
  *
- * Synthetic vectors: 1,000 random unit centres, each vector a centre plus isotropic noise of the same norm
- * (cosine to its centre about 0.7), normalised. Queries come from the same distribution, not from the corpus.
+ * Synthetic vectors shaped like text embeddings: 1,000 random topic centres; a document is its topic's centre plus
+ * coordinates along 12 directions of that topic's own (N(0, 0.35²) each) plus isotropic noise of norm 0.3,
+ * normalised (cosine to the centre about 0.6; neighbours differ in a low-dimensional way, as real embeddings do,
+ * unlike uniform random vectors). Queries come from the same distribution, not from the corpus.
  * IVF is measured at several nprobe and HNSW at several efSearch; the reported row is the cheapest setting that
  * reaches recall@10 ≥ 0.95 (else the best tried), the sweep is kept beside it.
  *
@@ -37,9 +39,12 @@ import { tempDir } from '@himari/retrieval/testing';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'bench/results/rag.json');
 const DIM = 384;
-const CENTRES = 10_000;
-/** Noise norm relative to the centre's (1): cosine to the centre about 1/√(1+1.2²) ≈ 0.64. */
-const NOISE = 1.2;
+const CENTRES = 1000;
+/** Within-topic structure: coordinates along 12 directions of the topic's own, each N(0, 0.35²). */
+const LOCAL_DIMS = 12;
+const LOCAL_SCALE = 0.35;
+/** Isotropic noise norm (the centre has norm 1). */
+const NOISE = 0.3;
 const QUERIES = 200;
 const GOAL_RECALL = 0.95;
 
@@ -62,25 +67,27 @@ function rng(seed: number): () => number {
   };
 }
 
-/** Fills `out` with unit vectors around random centres (see the header). */
-function clustered(n: number, seed: number, centres: Float32Array): Float32Array[] {
+/**
+ * Unit vectors with the structure of text embeddings: a random topic centre, plus coordinates in a low-dimensional
+ * subspace of its own (what distinguishes documents within a topic), plus a little isotropic noise.
+ */
+function clustered(n: number, seed: number, model: Model): Float32Array[] {
   const rand = rng(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const data = new Float32Array(n * DIM);
-  const sigma = NOISE / Math.sqrt(DIM);
+  const noise = NOISE / Math.sqrt(DIM);
   const out: Float32Array[] = new Array(n);
+  const a = new Float32Array(LOCAL_DIMS);
   for (let i = 0; i < n; i++) {
-    const c = Math.floor(rand() * CENTRES) * DIM;
+    const c = Math.floor(rand() * CENTRES);
     const o = i * DIM;
+    for (let k = 0; k < LOCAL_DIMS; k++) a[k] = gauss() * LOCAL_SCALE;
     let norm = 0;
-    for (let j = 0; j < DIM; j += 2) {
-      const u = 1 - rand();
-      const r = Math.sqrt(-2 * Math.log(u)) * sigma;
-      const t = 2 * Math.PI * rand();
-      const a = centres[c + j]! + r * Math.cos(t);
-      const b = centres[c + j + 1]! + r * Math.sin(t);
-      data[o + j] = a;
-      data[o + j + 1] = b;
-      norm += a * a + b * b;
+    for (let j = 0; j < DIM; j++) {
+      let v = model.centres[c * DIM + j]! + gauss() * noise;
+      for (let k = 0; k < LOCAL_DIMS; k++) v += a[k]! * model.bases[(c * LOCAL_DIMS + k) * DIM + j]!;
+      data[o + j] = v;
+      norm += v * v;
     }
     const inv = 1 / Math.sqrt(norm);
     for (let j = 0; j < DIM; j++) data[o + j]! *= inv;
@@ -89,19 +96,28 @@ function clustered(n: number, seed: number, centres: Float32Array): Float32Array
   return out;
 }
 
-function makeCentres(seed: number): Float32Array {
+interface Model {
+  centres: Float32Array;
+  /** LOCAL_DIMS random unit directions per centre. */
+  bases: Float32Array;
+}
+
+function makeModel(seed: number): Model {
   const rand = rng(seed);
-  const c = new Float32Array(CENTRES * DIM);
-  for (let k = 0; k < CENTRES; k++) {
+  const unit = (out: Float32Array, o: number): void => {
     let norm = 0;
     for (let j = 0; j < DIM; j++) {
       const v = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-      c[k * DIM + j] = v;
+      out[o + j] = v;
       norm += v * v;
     }
-    for (let j = 0; j < DIM; j++) c[k * DIM + j]! /= Math.sqrt(norm);
-  }
-  return c;
+    for (let j = 0; j < DIM; j++) out[o + j]! /= Math.sqrt(norm);
+  };
+  const centres = new Float32Array(CENTRES * DIM);
+  const bases = new Float32Array(CENTRES * LOCAL_DIMS * DIM);
+  for (let k = 0; k < CENTRES; k++) unit(centres, k * DIM);
+  for (let k = 0; k < CENTRES * LOCAL_DIMS; k++) unit(bases, k * DIM);
+  return { centres, bases };
 }
 
 interface Row extends IndexMeasurement {
@@ -128,14 +144,14 @@ function sweep(index: VectorIndex, param: 'nprobe' | 'efSearch', valuesToTry: nu
 }
 
 async function indexBench(backend: BackendName): Promise<SizeResult[]> {
-  const centres = makeCentres(7);
-  const allQueries = clustered(QUERIES, 99, centres);
+  const model = makeModel(7);
+  const allQueries = clustered(QUERIES, 99, model);
   const results: SizeResult[] = [];
   /** ms per document of the last HNSW build, to skip sizes it could not finish in the budget. */
   let hnswMsPerDoc: number | null = null;
   for (const n of SIZES) {
     log(`n=${n}: generating vectors`);
-    const base = clustered(n, n, centres);
+    const base = clustered(n, n, model);
     // At 1M an exact search costs a few hundred ms: half the queries keep the reference inside the budget.
     const queries = n >= 1_000_000 ? allQueries.slice(0, QUERIES / 2) : allQueries;
     const res: SizeResult = { n, by_kind: {} };
@@ -250,7 +266,7 @@ async function main(): Promise<void> {
     machine: `${process.platform} ${process.arch}, node ${process.version}, OMP_NUM_THREADS=${process.env['OMP_NUM_THREADS'] ?? 'unset'} (faiss threads set to 1)`,
     backend,
     dim: DIM,
-    data: `synthetic: ${CENTRES} random unit centres + isotropic noise of norm ${NOISE}, normalised; ${QUERIES} queries from the same distribution (${QUERIES / 2} at 1M)`,
+    data: `synthetic: ${CENTRES} random unit topic centres + ${LOCAL_DIMS} topic-specific directions with N(0, ${LOCAL_SCALE}²) coordinates + isotropic noise of norm ${NOISE}, normalised; ${QUERIES} queries from the same distribution (${QUERIES / 2} at 1M)`,
     load_average_at_start: LOAD_AT_START,
     latency:
       'top-5 search, one query at a time, through the JS wrappers (faiss-node converts number[] per call). p50/p99_ms: each query timed once; *_best_of_3: fastest of 3 timings per query (removes preemption by other processes on this shared 2-core machine)',

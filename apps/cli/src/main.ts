@@ -33,6 +33,22 @@ Usage:
       Print the five LLM features (vector positions 55-59) for an asset as JSON.
   himari tap [SUBJECT] [--nats URL] [--prefix NAME] [--from-start] [--count N]
       Print decoded bus traffic (default: every subject of the deployment).
+  himari train sentiment|events [--data FILE] [--out FILE] [--seed N]
+      Train the project's own sentiment or event model (deterministic; the committed models by default).
+  himari eval sentiment|events|retrieval --data FILE [--model FILE] [--json FILE] [--markdown FILE]
+      Accuracy, macro-F1, weighted F1, confusion matrix, per-class figures, beside the baselines in the same run.
+  himari rag ingest FILE | himari rag search "QUERY" [--asset X] [--top-k N]
+      The J3 document index: add documents, ask it what it already knows.
+  himari finetune prepare --data CSV --out FILE
+      Prompt/completion pairs for LoRA fine-tuning (docs/finetune.md).
+  himari rlmf build-experience|replay|update|trail|pairs ...
+      The chain-of-thought actor's learning from market feedback.
+  himari outcomes ingest FILE
+      Realised returns in (CSV/JSONL prices), joined to signals in the ledger.
+  himari calibrate report [--json FILE] [--out DIR]
+      Reliability diagram before/after calibration, ECE and MCE on held-out outcomes.
+  himari backtest --news FILE --prices DIR [--json FILE] [--html FILE]
+      Point-in-time long-short backtest of the pipeline's signals beside lexicon, VADER, random and buy-and-hold.
 
 Environment: HIMARI_NATS_URL, HIMARI_REDIS_URL, HIMARI_NATS_PREFIX, HIMARI_LOG_LEVEL, HIMARI_METRICS_PORT,
 HIMARI_CONFIG (config file).
