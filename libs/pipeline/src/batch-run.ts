@@ -41,6 +41,8 @@ export interface BatchRunSummary {
   transport: Transport['kind'];
   store: SignalStore['kind'];
   prefix: string;
+  /** The J5 model that scored this run (`external` when the actors ran elsewhere). */
+  sentimentModel: string;
 }
 
 interface Pending {
@@ -173,6 +175,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
       transport: transport.kind,
       store: store.kind,
       prefix: names.prefix,
+      sentimentModel: scorer ? `${scorer.name}@${scorer.version}` : 'external',
     };
   } finally {
     await actors?.stop();

@@ -68,7 +68,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
   ctx.stderr.write(
     `himari run: ${summary.items} items, ${summary.signals} signals, ${summary.rejected} rejected` +
       (summary.timedOut ? `, ${summary.timedOut} TIMED OUT` : '') +
-      ` in ${(summary.elapsedMs / 1000).toFixed(2)} s (${summary.itemsPerS.toFixed(0)} items/s; bus ${summary.transport}, store ${summary.store})\n`,
+      ` in ${(summary.elapsedMs / 1000).toFixed(2)} s (${summary.itemsPerS.toFixed(0)} items/s; bus ${summary.transport}, store ${summary.store}; J5 ${summary.sentimentModel})\n`,
   );
   return summary.timedOut > 0 ? 1 : 0;
 }
