@@ -29,10 +29,11 @@ import {
   quantile,
   RetrievalService,
   summarize,
+  tuneSearch,
   type BackendName,
   type IndexKind,
   type IndexMeasurement,
-  type VectorIndex,
+  type SweepRow,
 } from '@himari/retrieval';
 import { tempDir } from '@himari/retrieval/testing';
 
@@ -121,26 +122,12 @@ function makeModel(seed: number): Model {
 }
 
 interface Row extends IndexMeasurement {
-  sweep?: { param: string; value: number; p50_ms: number; p99_ms: number; recall_at_10: number }[];
+  sweep?: SweepRow[];
 }
 
 interface SizeResult {
   n: number;
   by_kind: Record<string, Row | { skipped: string }>;
-}
-
-/** The cheapest search setting reaching the recall goal, else the most accurate one. */
-function sweep(index: VectorIndex, param: 'nprobe' | 'efSearch', valuesToTry: number[], queries: Float32Array[], truth: number[][]) {
-  const rows: NonNullable<Row['sweep']> = [];
-  for (const v of valuesToTry) {
-    index.setSearchParams!({ [param]: v });
-    const m = measureSearch(index, queries, truth, { repeats: 1 });
-    rows.push({ param, value: v, p50_ms: m.p50_ms, p99_ms: m.p99_ms, recall_at_10: m.recall_at_10 });
-    if (m.recall_at_10 >= GOAL_RECALL + 0.02) break;
-  }
-  const chosen = rows.find((r) => r.recall_at_10 >= GOAL_RECALL) ?? rows.reduce((a, b) => (b.recall_at_10 > a.recall_at_10 ? b : a));
-  index.setSearchParams!({ [param]: chosen.value });
-  return { rows, chosen };
 }
 
 async function indexBench(backend: BackendName): Promise<SizeResult[]> {
@@ -169,7 +156,7 @@ async function indexBench(backend: BackendName): Promise<SizeResult[]> {
       const nlist = n >= 1_000_000 ? 2048 : Math.max(1, Math.min(Math.round(4 * Math.sqrt(n)), Math.floor(n / 39)));
       log(`n=${n}: IVF${nlist},Flat (faiss)`);
       const ivf = buildForBench({ backend, kind: 'ivf', params: { ...defaultParams(), nlist }, base, trainPerList: n >= 1_000_000 ? 30 : 40 });
-      const s = sweep(ivf.index, 'nprobe', [4, 8, 16, 32, 64, 128], queries, truth);
+      const s = tuneSearch(ivf.index, 'nprobe', [4, 8, 16, 32, 64, 128], queries, truth, GOAL_RECALL);
       res.by_kind['ivf'] = { ...summarize({ backend, kind: 'ivf' }, ivf, measureSearch(ivf.index, queries, truth)), sweep: s.rows };
       log(`  ivf: ${JSON.stringify(res.by_kind['ivf'])}`);
     }
@@ -184,13 +171,13 @@ async function indexBench(backend: BackendName): Promise<SizeResult[]> {
       log(`n=${n}: HNSW32 (${hnswBackend})`);
       const hnsw = buildForBench({ backend: hnswBackend, kind: 'hnsw', params: { ...defaultParams(), hnswM: 32, efConstruction: 40 }, base });
       if (hnswBackend === 'hnswlib') hnswMsPerDoc = hnsw.buildMs / n;
-      const s = sweep(hnsw.index, 'efSearch', [16, 32, 64, 128, 256], queries, truth);
+      const s = tuneSearch(hnsw.index, 'efSearch', [16, 32, 64, 128, 256], queries, truth, GOAL_RECALL);
       res.by_kind['hnsw'] = { ...summarize({ backend: hnswBackend, kind: 'hnsw' }, hnsw, measureSearch(hnsw.index, queries, truth)), sweep: s.rows };
       if (hnswBackend === 'faiss' && n <= 10_000) {
         // Also the fallback library at this size, so the two HNSW implementations can be compared on one row set.
         const lib = buildForBench({ backend: 'hnswlib', kind: 'hnsw', params: { ...defaultParams(), hnswM: 32, efConstruction: 40 }, base });
         hnswMsPerDoc = lib.buildMs / n;
-        const s2 = sweep(lib.index, 'efSearch', [16, 32, 64, 128, 256], queries, truth);
+        const s2 = tuneSearch(lib.index, 'efSearch', [16, 32, 64, 128, 256], queries, truth, GOAL_RECALL);
         res.by_kind['hnsw_hnswlib'] = { ...summarize({ backend: 'hnswlib', kind: 'hnsw' }, lib, measureSearch(lib.index, queries, truth)), sweep: s2.rows };
         log(`  hnsw (hnswlib): ${JSON.stringify(res.by_kind['hnsw_hnswlib'])}`);
       }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@himari/config';
 import { connectNatsTransport, type NatsTransport } from '@himari/bus';
-import { busNames, decodeAs, Rejection, STAGES, Topic, TradingSignal } from '@himari/contracts';
+import { busNames, decodeAs, mulberry32, Rejection, STAGES, Topic, TradingSignal } from '@himari/contracts';
 import { silentLogger } from '@himari/observability';
 import { createScorer, createStore, startActors, type RunningActors } from '@himari/pipeline';
 import type { SignalStore } from '@himari/signal-store';
@@ -18,16 +18,6 @@ let bus: NatsTransport;
 let actors: RunningActors;
 let store: SignalStore;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomJson(rnd: () => number, depth = 0): unknown {
   const pick = Math.floor(rnd() * (depth > 2 ? 5 : 8));

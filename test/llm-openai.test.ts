@@ -3,70 +3,20 @@
  * GGUF (random weights, tools/tiny-gguf) through node-llama-cpp. 100 answers with response_format json_schema: every
  * one must parse and validate through J6.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeScoredNews } from '@himari/drafting/testing';
-import { ScoredNews, type NewsItem } from '@himari/contracts';
-import {
-  buildOptPrompt,
-  createLlmMetrics,
-  createOpenAiGenerator,
-  createOptDrafter,
-  signalOutputSchema,
-  type TextGenerator,
-} from '@himari/llm';
+import { ScoredNews } from '@himari/contracts';
+import { createLlmMetrics, createOpenAiGenerator, createOptDrafter } from '@himari/llm';
 import { testDrafterSettings, unlimitedBudget } from '@himari/llm/testing';
 import { createLexiconScorer } from '@himari/sentiment';
-import { parseModelOutput } from '@himari/structured-output';
 import { Registry } from 'prom-client';
 import { writeGguf } from '../tools/tiny-gguf/gguf.ts';
 import { buildTinyLlama } from '../tools/tiny-gguf/tiny-llama.ts';
 import { startEngineServer, type EngineServer } from '../tools/tiny-gguf/engine-server.ts';
-import { ROOT } from './support/env.ts';
+import { FIXED_EVENT, N, generateAll, samples, tinyModelDir } from './support/llm.ts';
 
-/** The event class is not under test here: one fixed class keeps these tests independent of J7's model. */
-const FIXED_EVENT = makeScoredNews().event;
-const dir = mkdtempSync(join(tmpdir(), 'himari-llm-'));
+const dir = tinyModelDir();
 const modelPath = join(dir, 'tiny.gguf');
-const N = 100;
-const schema = signalOutputSchema({ maxReasoningChars: 40, maxListItems: 2, maxItemChars: 12 });
-
-const samples: NewsItem[] = readFileSync(join(ROOT, 'samples/news.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .slice(0, N)
-  .map((l, i) => {
-    const r = JSON.parse(l) as { id: string; text: string; asset: string; source: string; published_at: string };
-    return { v: 1, id: r.id, text: r.text, asset: r.asset.replace(/^\$/, '').toUpperCase(), source: r.source, kind: 'social', published_at: r.published_at, received_at: 1_700_000_000_000 + i, truncated: false, original_chars: r.text.length, flags: [] };
-  });
-
-interface Tally {
-  valid: number;
-  clamped: number;
-  directions: Record<string, number>;
-  failures: string[];
-}
-
-async function generateAll(gen: TextGenerator): Promise<Tally> {
-  const t: Tally = { valid: 0, clamped: 0, directions: {}, failures: [] };
-  await Promise.all(
-    samples.map(async (news, i) => {
-      const prompt = buildOptPrompt({ news, format: 'json', maxInputChars: 400, maxReasoningChars: 40 });
-      const r = await gen.generate({ messages: prompt.messages, maxTokens: 400, temperature: 0.9, schema, seed: i });
-      const p = parseModelOutput(r.text);
-      if (!p.ok) {
-        t.failures.push(`${p.code}: ${p.reason} <- ${JSON.stringify(r.text.slice(0, 200))}`);
-        return;
-      }
-      t.valid++;
-      if (p.repairs.some((x) => x.startsWith('clamped:'))) t.clamped++;
-      t.directions[p.value.direction] = (t.directions[p.value.direction] ?? 0) + 1;
-    }),
-  );
-  return t;
-}
 
 beforeAll(() => {
   writeGguf(modelPath, buildTinyLlama({ seed: 11 }));

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { ASSET_RE } from '@himari/contracts';
+import { ASSET_RE, mulberry32 } from '@himari/contracts';
 import { normaliseRaw, type IngestOptions } from '@himari/ingest';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -47,16 +47,6 @@ interface RawSample {
   published_at: string;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(xs: readonly T[], rng: () => number): T[] {
   const out = [...xs];

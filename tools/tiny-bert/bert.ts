@@ -6,6 +6,7 @@
  * self-attention with the additive −10000 mask, GELU feed-forward), the tanh pooler over [CLS], a linear classifier.
  */
 import { DataType, GraphBuilder } from './onnx-graph.ts';
+import { mulberry32 } from '@himari/contracts';
 
 export interface BertShape {
   vocabSize: number;
@@ -25,16 +26,7 @@ export interface BertWeightOptions {
 }
 
 /** mulberry32: small, fast, and the same stream on every platform for a given seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng: (seed: number) => () => number = mulberry32;
 
 function normal(rand: () => number, n: number, std: number): Float32Array {
   const out = new Float32Array(n);

@@ -3,6 +3,7 @@
  * adapter for it. The text it generates is noise; what it proves is that the real loader (llama.cpp through
  * node-llama-cpp), its tokenizer, sampler, grammar and adapter code paths run end to end. Same options, same bytes.
  */
+import { mulberry32 } from '@himari/contracts';
 import type { GgufFile, GgufTensor, GgufValue } from './gguf.ts';
 
 export interface TinyLlamaOptions {
@@ -158,14 +159,7 @@ export function buildVocabulary(): Vocabulary {
 
 /** mulberry32: small, fast, seedable; Box-Muller for normals. */
 export function seededNormal(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   return () => {
     const u = Math.max(uniform(), 1e-12);
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * uniform());

@@ -1,17 +1,9 @@
 /** Seeded synthetic data for calibration tests and benchmarks: same seed, same data, on every machine. */
+import { mulberry32 } from '@himari/contracts';
 import type { Outcome01 } from './validate.ts';
 
 /** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 export interface Labelled {
   conf: number[];

@@ -9,6 +9,7 @@
  * the signal costs the size of the move it would have missed or taken (0 for staying flat).
  */
 import { FACTOR_NAMES, type Factors } from './chain.ts';
+import { mulberry32 } from '@himari/contracts';
 
 export const ACTIONS = [-1, 0, 1] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -221,13 +222,4 @@ function shuffle(xs: number[], rand: () => number): void {
   }
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };

@@ -3,11 +3,10 @@
  * Topics map onto categories through TOPIC_MAP (excluded topics are dropped for every method alike); scores are over
  * TOPIC_SCORE_CLASSES (topic-metrics.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import type { EventCategory } from '@himari/contracts';
-import { fingerprintText } from '@himari/sentiment-model';
-import type { ClassMetrics } from '@himari/sentiment-model';
+import { fingerprintText, writeTextFile } from '@himari/sentiment-model';
+import type { ClassMetrics, ScoreSummary } from '@himari/sentiment-model';
 import { classifyEventRules, RULES_VERSION } from './classifier.ts';
 import { DESIGN_BASELINE_VERSION, classifyEventDesignKeywords } from './design-baseline.ts';
 import { EventEvalOverlapError, EventModelError } from './errors.ts';
@@ -41,12 +40,6 @@ export interface EventEvalOptions {
   /** Score even when rows are among the model's training texts (the report says so). Default: refuse. */
   allowOverlap?: boolean;
   onProgress?: (done: number, total: number) => void;
-}
-
-export interface ScoreSummary {
-  accuracy: number;
-  macro_f1: number;
-  weighted_f1: number;
 }
 
 export interface MethodScores extends ScoreSummary {
@@ -219,8 +212,8 @@ export async function evalEvents(opts: EventEvalOptions): Promise<EventEvalRepor
     items_per_s: itemsPerS,
     seconds: (performance.now() - started) / 1000,
   };
-  if (opts.json) writeText(opts.json, JSON.stringify(report, null, 2) + '\n');
-  if (opts.markdown) writeText(opts.markdown, evalEventsMarkdown(report));
+  if (opts.json) writeTextFile(opts.json, JSON.stringify(report, null, 2) + '\n');
+  if (opts.markdown) writeTextFile(opts.markdown, evalEventsMarkdown(report));
   return report;
 }
 
@@ -234,11 +227,6 @@ function perTopic(rows: readonly CategoryRow[], predictions: Record<string, Even
     out.push({ topic: t.topic, category: t.category, n: idx.length, agreement });
   }
   return out;
-}
-
-function writeText(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
 }
 
 const f3 = (x: number): string => x.toFixed(3);

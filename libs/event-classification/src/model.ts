@@ -3,35 +3,28 @@
  * that gives J7 its category. The file is JSON: features, training record, int16 weights, and fingerprints of the
  * training texts so that an evaluation can refuse data the model has seen.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EventCategory } from '@himari/contracts';
 import {
-  Vocabulary,
-  decodeFloat32,
-  dequantizeInt16,
+  FIT_RECORD_SHAPE,
+  TABLES_SHAPE,
+  decodeClassifier,
+  featureConfigSchema,
+  parseModelJson,
   predictSoftmaxProba,
+  readModelBytes,
   sha256Hex,
   unpackFingerprints,
   vectorize,
 } from '@himari/sentiment-model';
-import type { FeatureConfig, SoftmaxWeights } from '@himari/sentiment-model';
+import type { FeatureConfig, SoftmaxWeights, Vocabulary } from '@himari/sentiment-model';
 import { EventModelError } from './errors.ts';
 
 export const EVENT_MODEL_FORMAT = 'himari-event-logreg';
 export const EVENT_MODEL_FORMAT_VERSION = 1;
 
-const FeatureConfigSchema = z.object({
-  negation: z.boolean(),
-  negationWindow: z.number().int().nonnegative(),
-  wordNgramMax: z.union([z.literal(1), z.literal(2)]),
-  charMin: z.number().int().positive(),
-  charMax: z.number().int().nonnegative(),
-  minDf: z.number().int().positive(),
-  charWeight: z.number().nonnegative(),
-  // Topics are about what happened, not how it is felt: no sentiment lexicon tokens.
-  lexicon: z.literal('none'),
-});
+// Topics are about what happened, not how it is felt: no sentiment lexicon tokens.
+const FeatureConfigSchema = featureConfigSchema(z.literal('none'));
 
 const TrainingInfoSchema = z.object({
   data_file: z.string(),
@@ -43,12 +36,7 @@ const TrainingInfoSchema = z.object({
   train_rows: z.number().int().nonnegative(),
   valid_rows: z.number().int().nonnegative(),
   class_counts: z.record(z.string(), z.number().int().nonnegative()),
-  l2: z.number().nonnegative(),
-  class_weight: z.enum(['none', 'balanced']),
-  max_iter: z.number().int().positive(),
-  iterations: z.number().int().nonnegative(),
-  converged: z.boolean(),
-  final_loss: z.number(),
+  ...FIT_RECORD_SHAPE,
 });
 export type EventTrainingInfo = z.infer<typeof TrainingInfoSchema>;
 
@@ -62,13 +50,7 @@ const ModelFileSchema = z.object({
   training: TrainingInfoSchema,
   weight_scale: z.number().positive(),
   bias: z.array(z.number()),
-  vocab: z.object({ word: z.array(z.string()), char: z.array(z.string()) }),
-  /** base64, little-endian float32, one per feature. */
-  idf_f32: z.string(),
-  /** base64, little-endian int16, feature-major (feature f, class c at f * K + c), times weight_scale. */
-  weights_i16: z.string(),
-  /** Sorted 12-hex-digit fingerprints of the training texts (see @himari/sentiment-model fingerprint). */
-  train_fingerprints: z.string(),
+  ...TABLES_SHAPE,
 });
 export type EventModelFile = z.infer<typeof ModelFileSchema>;
 
@@ -102,15 +84,7 @@ export class EventTopicModel {
     this.labels = file.labels;
     this.features = file.features;
     this.training = file.training;
-    const size = file.vocab.word.length + file.vocab.char.length;
-    const idf = decodeOrThrow(() => decodeFloat32(file.idf_f32, size, 'idf'));
-    this.vocab = new Vocabulary(file.vocab, idf, null);
-    this.weights = {
-      classes: K,
-      features: size,
-      weights: decodeOrThrow(() => dequantizeInt16(file.weights_i16, file.weight_scale, size * K)),
-      bias: Float64Array.from(file.bias),
-    };
+    ({ vocab: this.vocab, weights: this.weights } = decodeOrThrow(() => decodeClassifier(file, K, null)));
     this.probs = new Float64Array(K);
     this.packedFingerprints = file.train_fingerprints;
   }
@@ -133,7 +107,7 @@ export class EventTopicModel {
   }
 }
 
-function decodeOrThrow(f: () => Float64Array): Float64Array {
+function decodeOrThrow<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
@@ -142,23 +116,10 @@ function decodeOrThrow(f: () => Float64Array): Float64Array {
 }
 
 export function parseEventModel(bytes: Buffer | string, source = 'event model'): EventTopicModel {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
-  } catch (e) {
-    throw new EventModelError(`${source}: not JSON (${(e as Error).message})`);
-  }
-  const parsed = ModelFileSchema.safeParse(raw);
-  if (!parsed.success) throw new EventModelError(`${source}: not a ${EVENT_MODEL_FORMAT} v${EVENT_MODEL_FORMAT_VERSION} file: ${parsed.error.message}`);
-  return new EventTopicModel(parsed.data, sha256Hex(bytes));
+  const file = parseModelJson(bytes, source, ModelFileSchema, EVENT_MODEL_FORMAT, EVENT_MODEL_FORMAT_VERSION, (m) => new EventModelError(m));
+  return new EventTopicModel(file, sha256Hex(bytes));
 }
 
 export function loadEventModel(path: string): EventTopicModel {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new EventModelError(`cannot read event model ${path}: ${(e as Error).message}`);
-  }
-  return parseEventModel(bytes, path);
+  return parseEventModel(readModelBytes(path, 'event model', (m) => new EventModelError(m)), path);
 }

@@ -4,20 +4,10 @@
  * softmax logistic regression fitted by full-batch L-BFGS (all from @himari/sentiment-model). Deterministic: the seed
  * picks the split, the fit has no randomness, and the file has no clock or path in it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import type { EventCategory } from '@himari/contracts';
-import {
-  buildVocabulary,
-  encodeFloat32,
-  packFingerprints,
-  quantizeInt16,
-  splitRows,
-  toCsr,
-  trainSoftmax,
-  vectorize,
-} from '@himari/sentiment-model';
-import type { FeatureConfig, SoftmaxWeights, Vocabulary } from '@himari/sentiment-model';
+import { classifierTables, fitRecord, fitTextClassifier, splitRows, writeTextFile } from '@himari/sentiment-model';
+import type { ClassifierFit, ClassifierHyper, FeatureConfig } from '@himari/sentiment-model';
 import { EVENT_MODEL_FORMAT, EVENT_MODEL_FORMAT_VERSION, parseEventModel } from './model.ts';
 import type { EventModelFile, EventTopicModel } from './model.ts';
 import { readTopicCsv } from './topic-data.ts';
@@ -27,13 +17,7 @@ import type { TopicMetrics } from './topic-metrics.ts';
 import { TOPIC_SCORE_CLASSES } from './topics.ts';
 import type { TopicScoreClass } from './topics.ts';
 
-export interface EventTrainHyper {
-  /** L2 penalty per unit of mean cross-entropy. */
-  l2: number;
-  /** `balanced`: each class weighs n / (K · n_class); `none`: every row weighs 1. */
-  classWeight: 'none' | 'balanced';
-  maxIter: number;
-}
+export type EventTrainHyper = ClassifierHyper;
 
 /**
  * Chosen by 3-fold cross-validation inside the training part (see tuneEventModel and models/events/MODEL_CARD.md):
@@ -76,41 +60,22 @@ export function carveSplit(rows: readonly CategoryRow[], seed: number, validFrac
   return splitRows(rows, { seed, validFraction, labels: TOPIC_SCORE_CLASSES });
 }
 
-export interface EventFit {
-  vocab: Vocabulary;
-  weights: SoftmaxWeights;
-  iterations: number;
-  converged: boolean;
-  loss: number;
-}
+export type EventFit = ClassifierFit;
 
 const LABEL_INDEX: ReadonlyMap<string, number> = new Map(TOPIC_SCORE_CLASSES.map((c, i) => [c, i]));
 
-function classWeights(y: Uint8Array, mode: EventTrainHyper['classWeight']): Float64Array | null {
-  if (mode === 'none') return null;
-  const K = TOPIC_SCORE_CLASSES.length;
-  const counts = new Array<number>(K).fill(0);
-  for (const c of y) counts[c] = (counts[c] ?? 0) + 1;
-  return Float64Array.from(y, (c) => y.length / (K * (counts[c] ?? 1)));
-}
-
 /** Vocabulary and weights from rows; no I/O. Classes are TOPIC_SCORE_CLASSES, in that order. */
 export function fitEventModel(rows: readonly CategoryRow[], features: FeatureConfig, hyper: EventTrainHyper, onIter?: (iter: number, loss: number) => void): EventFit {
-  const texts = rows.map((r) => r.text);
-  const vocab = buildVocabulary(texts, features, null);
-  const X = toCsr(
-    texts.map((t) => vectorize(t, vocab, features)),
-    vocab.size,
-  );
   const y = Uint8Array.from(rows, (r) => LABEL_INDEX.get(r.label) as number);
-  const res = trainSoftmax(X, y, {
-    classes: TOPIC_SCORE_CLASSES.length,
-    l2: hyper.l2,
-    maxIter: hyper.maxIter,
-    sampleWeight: classWeights(y, hyper.classWeight),
-    ...(onIter ? { onIter } : {}),
-  });
-  return { vocab, weights: res.model, iterations: res.iterations, converged: res.converged, loss: res.loss };
+  return fitTextClassifier(
+    rows.map((r) => r.text),
+    y,
+    TOPIC_SCORE_CLASSES.length,
+    features,
+    null,
+    hyper,
+    onIter,
+  );
 }
 
 export interface EventModelInput {
@@ -124,28 +89,14 @@ export interface EventModelInput {
 
 /** The model file's text; field order fixed, no clock or path: same inputs, same bytes. */
 export function serializeEventModel(input: EventModelInput): string {
-  const q = quantizeInt16(input.fit.weights.weights);
   const file: EventModelFile = {
     format: EVENT_MODEL_FORMAT,
     format_version: EVENT_MODEL_FORMAT_VERSION,
     name: input.name,
     labels: [...TOPIC_SCORE_CLASSES],
     features: { ...input.features, lexicon: 'none' },
-    training: {
-      ...input.training,
-      l2: input.hyper.l2,
-      class_weight: input.hyper.classWeight,
-      max_iter: input.hyper.maxIter,
-      iterations: input.fit.iterations,
-      converged: input.fit.converged,
-      final_loss: Number(input.fit.loss.toPrecision(8)),
-    },
-    weight_scale: q.scale,
-    bias: Array.from(input.fit.weights.bias, (b) => Math.fround(b)),
-    vocab: input.fit.vocab.lists,
-    idf_f32: encodeFloat32(input.fit.vocab.idf),
-    weights_i16: q.data,
-    train_fingerprints: packFingerprints(input.trainTexts),
+    training: { ...input.training, ...fitRecord(input.hyper, input.fit) },
+    ...classifierTables(input.fit, input.trainTexts, {}),
   };
   return JSON.stringify(file) + '\n';
 }
@@ -222,8 +173,7 @@ export async function trainEventModel(opts: EventTrainOptions): Promise<EventTra
     },
     trainTexts: train.map((r) => r.text),
   });
-  mkdirSync(dirname(opts.out), { recursive: true });
-  writeFileSync(opts.out, text);
+  writeTextFile(opts.out, text);
   // Scored through the saved file, quantisation included: the numbers describe exactly what ships.
   const model = parseEventModel(Buffer.from(text, 'utf8'), opts.out);
   const report: EventTrainReport = {

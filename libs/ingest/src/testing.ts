@@ -1,5 +1,5 @@
 /** Fixture builders for tests of J8 and of the actors that consume its output. */
-import { encode } from '@himari/contracts';
+import { encode, mulberry32 } from '@himari/contracts';
 import type { IngestOptions } from './codes.ts';
 
 /** The config defaults (`ingest.*`), so that tests exercise the limits a deployment gets. */
@@ -40,13 +40,4 @@ export function msgpackBytes(value: unknown): Uint8Array {
 }
 
 /** Seeded PRNG (mulberry32) for reproducible fuzzing: same seed, same sequence, on every machine. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };

@@ -40,7 +40,7 @@ export function exactTopK(base: readonly Float32Array[], queries: readonly Float
 }
 
 export function defaultParams(): IndexParams {
-  return { nlist: 0, nprobe: 16, hnswM: 32, efConstruction: 40, efSearch: 64 };
+  return { nlist: 0, nprobe: 48, hnswM: 32, efConstruction: 40, efSearch: 64 };
 }
 
 function addAll(index: VectorIndex, base: readonly Float32Array[], chunk = 10_000): void {
@@ -157,6 +157,38 @@ export function measureSearch(index: VectorIndex, queries: readonly Float32Array
     m.p99_ms_best_of_3 = round3(quantile(best, 0.99));
   }
   return m;
+}
+
+export interface SweepRow {
+  param: string;
+  value: number;
+  p50_ms: number;
+  p99_ms: number;
+  recall_at_10: number;
+}
+
+/**
+ * Tries search settings cheapest first and keeps the first reaching `goal` recall@10 (else the most accurate);
+ * stops early once recall is comfortably above the goal. Leaves the index set to the chosen value.
+ */
+export function tuneSearch(
+  index: VectorIndex,
+  param: 'nprobe' | 'efSearch',
+  values: readonly number[],
+  queries: readonly Float32Array[],
+  truth: number[][],
+  goal = 0.95,
+): { rows: SweepRow[]; chosen: SweepRow } {
+  const rows: SweepRow[] = [];
+  for (const v of values) {
+    index.setSearchParams!({ [param]: v });
+    const m = measureSearch(index, queries, truth, { repeats: 1 });
+    rows.push({ param, value: v, p50_ms: m.p50_ms, p99_ms: m.p99_ms, recall_at_10: m.recall_at_10 });
+    if (m.recall_at_10 >= goal + 0.02) break;
+  }
+  const chosen = rows.find((r) => r.recall_at_10 >= goal) ?? rows.reduce((a, b) => (b.recall_at_10 > a.recall_at_10 ? b : a));
+  index.setSearchParams!({ [param]: chosen.value });
+  return { rows, chosen };
 }
 
 export function summarize(o: { backend: BackendName; kind: IndexKind }, built: BuiltIndex, m: SearchMeasurement): IndexMeasurement {

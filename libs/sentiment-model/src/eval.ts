@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { hasLoughranMcDonald, loughranMcDonaldBaseline, majorityBaseline, vaderBaseline } from './baselines.ts';
 import type { Baseline } from './baselines.ts';
+import { writeTextFile } from './classifier.ts';
 import { filterAgreement, readLabelledCsv } from './csv.ts';
 import type { DataFormat, DataFormatOption, LabelledRow } from './csv.ts';
 import { EvalOverlapError, SentimentModelError } from './errors.ts';
@@ -158,14 +158,9 @@ export async function evalSentiment(opts: EvalOptions): Promise<EvalReport> {
     warnings,
     seconds: (performance.now() - started) / 1000,
   };
-  if (opts.json) writeText(opts.json, JSON.stringify(report, null, 2) + '\n');
-  if (opts.markdown) writeText(opts.markdown, evalMarkdown(report));
+  if (opts.json) writeTextFile(opts.json, JSON.stringify(report, null, 2) + '\n');
+  if (opts.markdown) writeTextFile(opts.markdown, evalMarkdown(report));
   return report;
-}
-
-function writeText(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
 }
 
 const f3 = (x: number): string => x.toFixed(3);

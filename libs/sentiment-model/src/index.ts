@@ -28,7 +28,26 @@ export {
 // The generic pieces (any number of classes), for other classifiers trained the same way (e.g. J7's topic model).
 export { trainSoftmax, predictProba as predictSoftmaxProba, softmaxInPlace, type SoftmaxWeights, type SoftmaxTrainOptions, type SoftmaxTrainResult } from './logreg.ts';
 export { buildVocabulary, vectorize, toCsr, codeUnitOrder, Vocabulary, type SparseVector, type CsrMatrix, type VocabularyLists } from './features.ts';
-export { quantizeInt16, dequantizeInt16, encodeFloat32, decodeFloat32 } from './model.ts';
+export {
+  quantizeInt16,
+  dequantizeInt16,
+  encodeFloat32,
+  decodeFloat32,
+  balancedClassWeights,
+  fitTextClassifier,
+  fitRecord,
+  classifierTables,
+  decodeClassifier,
+  featureConfigSchema,
+  parseModelJson,
+  readModelBytes,
+  writeTextFile,
+  FIT_RECORD_SHAPE,
+  TABLES_SHAPE,
+  type ClassifierHyper,
+  type ClassifierFit,
+  type ClassifierTables,
+} from './classifier.ts';
 export { sha256Hex } from './csv.ts';
 export {
   TrainedSentimentModel,

@@ -1,17 +1,9 @@
 import { canonicalText } from './fingerprint.ts';
 import { LABELS } from './labels.ts';
+import { mulberry32 } from '@himari/contracts';
 
-/** mulberry32: tiny, fast and fully specified, so a seed means the same split on every machine and Node version. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Re-exported: a seed means the same split on every machine and Node version. */
+export { mulberry32 };
 
 export function shuffleInPlace<T>(xs: T[], rand: () => number): T[] {
   for (let i = xs.length - 1; i > 0; i--) {

@@ -1,28 +1,20 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import { filterAgreement, readLabelledCsv } from './csv.ts';
 import type { DataFormat, DataFormatOption, LabelledRow } from './csv.ts';
-import { buildVocabulary, codeUnitOrder, toCsr, vectorize } from './features.ts';
-import type { FeatureConfig, Vocabulary } from './features.ts';
-import { packFingerprints } from './fingerprint.ts';
+import { classifierTables, fitRecord, fitTextClassifier, writeTextFile } from './classifier.ts';
+import type { ClassifierFit, ClassifierHyper } from './classifier.ts';
+import { codeUnitOrder } from './features.ts';
+import type { FeatureConfig } from './features.ts';
 import { lexiconFor } from './lexicon.ts';
 import { LABEL_INDEX, LABELS, NUM_CLASSES } from './labels.ts';
 import type { Label } from './labels.ts';
-import { trainSoftmax } from './logreg.ts';
-import type { SoftmaxWeights } from './logreg.ts';
 import { computeMetrics } from './metrics.ts';
 import type { Metrics } from './metrics.ts';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, encodeFloat32, parseSentimentModel, quantizeInt16 } from './model.ts';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, parseSentimentModel } from './model.ts';
 import type { ModelFile, TrainedSentimentModel } from './model.ts';
 import { splitRows } from './split.ts';
 
-export interface TrainHyper {
-  /** L2 penalty per unit of mean cross-entropy (≈ 1 / (C · n) in scikit-learn terms). */
-  l2: number;
-  /** `balanced`: each class weighs n / (K · n_class); `none`: every example weighs 1. */
-  classWeight: 'none' | 'balanced';
-  maxIter: number;
-}
+export type TrainHyper = ClassifierHyper;
 
 /**
  * Chosen by 5-fold cross-validation inside the TFNS training part (never on its validation split): see
@@ -42,20 +34,7 @@ export const DEFAULT_HYPER: TrainHyper = { l2: 3e-5, classWeight: 'balanced', ma
 export const DEFAULT_SEED = 20240611;
 export const DEFAULT_VALID_FRACTION = 0.15;
 
-export interface FitResult {
-  vocab: Vocabulary;
-  weights: SoftmaxWeights;
-  iterations: number;
-  converged: boolean;
-  loss: number;
-}
-
-export function classWeights(labels: readonly Label[], mode: TrainHyper['classWeight']): Float64Array | null {
-  if (mode === 'none') return null;
-  const counts = new Array<number>(NUM_CLASSES).fill(0);
-  for (const l of labels) counts[LABEL_INDEX[l]] = (counts[LABEL_INDEX[l]] ?? 0) + 1;
-  return Float64Array.from(labels, (l) => labels.length / (NUM_CLASSES * (counts[LABEL_INDEX[l]] ?? 1)));
-}
+export type FitResult = ClassifierFit;
 
 /** Vocabulary, features and weights from labelled rows; no I/O. */
 export function fit(
@@ -64,22 +43,16 @@ export function fit(
   hyper: TrainHyper,
   onIter?: (iter: number, loss: number) => void,
 ): FitResult {
-  const texts = rows.map((r) => r.text);
-  const vocab = buildVocabulary(texts, features, lexiconFor(features.lexicon));
-  const X = toCsr(
-    texts.map((t) => vectorize(t, vocab, features)),
-    vocab.size,
-  );
   const y = Uint8Array.from(rows, (r) => LABEL_INDEX[r.label]);
-  const labels = rows.map((r) => r.label);
-  const res = trainSoftmax(X, y, {
-    classes: NUM_CLASSES,
-    l2: hyper.l2,
-    maxIter: hyper.maxIter,
-    sampleWeight: classWeights(labels, hyper.classWeight),
-    ...(onIter ? { onIter } : {}),
-  });
-  return { vocab, weights: res.model, iterations: res.iterations, converged: res.converged, loss: res.loss };
+  return fitTextClassifier(
+    rows.map((r) => r.text),
+    y,
+    NUM_CLASSES,
+    features,
+    lexiconFor(features.lexicon),
+    hyper,
+    onIter,
+  );
 }
 
 export interface TrainOptions {
@@ -137,29 +110,15 @@ export interface ModelFileInput {
 
 /** The model file's text. Field order is fixed and no clock or path enters it: same inputs, same bytes. */
 export function serializeModel(input: ModelFileInput): string {
-  const q = quantizeInt16(input.fit.weights.weights);
+  const lexicon = input.fit.vocab.lexicon ? Object.fromEntries([...input.fit.vocab.lexicon].sort((a, b) => codeUnitOrder(a[0], b[0]))) : null;
   const file: ModelFile = {
     format: MODEL_FORMAT,
     format_version: MODEL_FORMAT_VERSION,
     name: input.name,
     labels: [...LABELS],
     features: { ...input.features },
-    training: {
-      ...input.training,
-      l2: input.hyper.l2,
-      class_weight: input.hyper.classWeight,
-      max_iter: input.hyper.maxIter,
-      iterations: input.fit.iterations,
-      converged: input.fit.converged,
-      final_loss: Number(input.fit.loss.toPrecision(8)),
-    },
-    weight_scale: q.scale,
-    bias: Array.from(input.fit.weights.bias, (b) => Math.fround(b)),
-    lexicon: input.fit.vocab.lexicon ? Object.fromEntries([...input.fit.vocab.lexicon].sort((a, b) => codeUnitOrder(a[0], b[0]))) : null,
-    vocab: input.fit.vocab.lists,
-    idf_f32: encodeFloat32(input.fit.vocab.idf),
-    weights_i16: q.data,
-    train_fingerprints: packFingerprints(input.trainTexts),
+    training: { ...input.training, ...fitRecord(input.hyper, input.fit) },
+    ...classifierTables(input.fit, input.trainTexts, { lexicon }),
   };
   return JSON.stringify(file) + '\n';
 }
@@ -200,8 +159,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
     },
     trainTexts: train.map((r) => r.text),
   });
-  mkdirSync(dirname(opts.out), { recursive: true });
-  writeFileSync(opts.out, text);
+  writeTextFile(opts.out, text);
   // Score through the saved file, quantisation included: the numbers describe exactly what ships.
   const model = parseSentimentModel(Buffer.from(text, 'utf8'), opts.out);
   const report: TrainReport = {
