@@ -229,6 +229,13 @@ async function serviceBench(docs: number) {
   };
 }
 
+const CAVEATS = [
+  'Topic centres are random unit vectors, nearly orthogonal in 384 dimensions: once IVF has at least as many lists as topics (100k, 1M) the true neighbours sit in the query\'s own list and nprobe 4 reaches recall 1.0. On the project encoder\'s real vectors IVF needed nprobe 48 of 512 lists for 0.95 (models/encoder/eval-retrieval.json, index section): that is the realistic figure.',
+  'The machine has 2 cores shared with other sessions (load_average_at_start); the raw p99 includes their preemption, the best-of-3 p99 mostly does not.',
+  'faiss is Debian\'s generic libfaiss 1.7.3 build (no AVX2 kernels): flat scans and faiss HNSW are several times slower than an optimised build would be; hnswlib-node is compiled on this machine.',
+  'HNSW sizes are skipped when the build projected from the previous size does not fit the remaining budget.',
+];
+
 async function main(): Promise<void> {
   const probe = probeFaiss();
   const backend: BackendName = probe.ok ? 'faiss' : 'hnswlib';
@@ -260,6 +267,7 @@ async function main(): Promise<void> {
     recall: 'recall@10 against exact flat search on the same vectors',
     bytes_per_doc: 'serialized index bytes / documents (faiss file + 8-byte id map; hnswlib file)',
     elapsed_s: Math.round(elapsed() / 1000),
+    caveats: CAVEATS,
     sizes,
     goals,
     service,
