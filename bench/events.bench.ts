@@ -5,9 +5,8 @@
  *   node --import tsx bench/events.bench.ts
  * Writes bench/results/events.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadNow, machineInfo, writeResult } from './support.ts';
 import {
   CLASSIFIER_VERSION,
   DEFAULT_TOPIC_TRAIN_PATH,
@@ -44,7 +43,7 @@ function measure(texts: readonly string[], fn: (t: string) => number): Throughpu
 }
 
 export function runEventsBench(): Record<string, unknown> {
-  const loadBefore = loadavg()[0] ?? 0;
+  const loadBefore = loadNow();
   const source = readTopicCsv(DEFAULT_TOPIC_TRAIN_PATH).rows.map((r) => r.text);
   const texts = Array.from({ length: ITEMS }, (_, i) => source[i % source.length] as string);
   const t0 = performance.now();
@@ -69,15 +68,9 @@ export function runEventsBench(): Record<string, unknown> {
       entities_only: measure(texts, (t) => extractEntities(t).length),
     },
     baselines: { design_keywords: measure(texts, (t) => classifyEventDesignKeywords(t).matched.length) },
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    // Other processes on a small machine slow every pass: the 1-minute load average says how busy it was.
-    load_average_1m: { start: Number(loadBefore.toFixed(2)), end: Number((loadavg()[0] ?? 0).toFixed(2)) },
-    measured_at: new Date().toISOString(),
+    ...machineInfo(loadBefore),
   };
-  mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-  writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  writeResult(OUT, result);
   return result;
 }
 

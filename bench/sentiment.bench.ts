@@ -4,9 +4,8 @@
  *   node --import tsx bench/sentiment.bench.ts
  * Writes bench/results/sentiment.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadNow, machineInfo, writeResult } from './support.ts';
 import { DEFAULT_MODEL_PATH, loadSentimentModel, readLabelledCsv, vaderBaseline } from '@himari/sentiment-model';
 
 const SENTENCES = 20_000;
@@ -37,7 +36,7 @@ function measure(texts: readonly string[], fn: (t: string) => number): Throughpu
 }
 
 export function runSentimentBench(): Record<string, unknown> {
-  const loadBefore = loadavg()[0] ?? 0;
+  const loadBefore = loadNow();
   const model = loadSentimentModel(DEFAULT_MODEL_PATH);
   const source = readLabelledCsv(DATA).rows.map((r) => r.text);
   const texts = Array.from({ length: SENTENCES }, (_, i) => source[i % source.length] as string);
@@ -56,15 +55,9 @@ export function runSentimentBench(): Record<string, unknown> {
     sentences_per_s: Math.round(trained.sentences_per_s),
     passes: trained.passes.map(Math.round),
     baselines: { vader: { sentences_per_s: Math.round(vaderRes.sentences_per_s), passes: vaderRes.passes.map(Math.round) } },
-    node: process.version,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    // Other processes on a small machine slow every pass: the 1-minute load average says how busy it was.
-    load_average_1m: { start: Number(loadBefore.toFixed(2)), end: Number((loadavg()[0] ?? 0).toFixed(2)) },
-    measured_at: new Date().toISOString(),
+    ...machineInfo(loadBefore),
   };
-  mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-  writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  writeResult(OUT, result);
   return result;
 }
 
