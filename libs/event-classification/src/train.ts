@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import type { EventCategory } from '@himari/contracts';
 import { classifierTables, fitRecord, fitTextClassifier, splitRows, writeTextFile } from '@himari/sentiment-model';
-import type { ClassifierFit, ClassifierHyper, FeatureConfig } from '@himari/sentiment-model';
+import type { ClassifierFit, ClassifierHyper, FeatureConfig, FitRecordKey } from '@himari/sentiment-model';
 import { EVENT_MODEL_FORMAT, EVENT_MODEL_FORMAT_VERSION, parseEventModel } from './model.ts';
 import type { EventModelFile, EventTopicModel } from './model.ts';
 import { readTopicCsv } from './topic-data.ts';
@@ -83,7 +83,7 @@ export interface EventModelInput {
   fit: EventFit;
   features: FeatureConfig;
   hyper: EventTrainHyper;
-  training: Omit<EventModelFile['training'], 'l2' | 'class_weight' | 'max_iter' | 'iterations' | 'converged' | 'final_loss'>;
+  training: Omit<EventModelFile['training'], FitRecordKey>;
   trainTexts: readonly string[];
 }
 

@@ -11,7 +11,7 @@ import { Vocabulary, buildVocabulary, toCsr, vectorize } from './features.ts';
 import type { FeatureConfig, VocabularyLists } from './features.ts';
 import { packFingerprints } from './fingerprint.ts';
 import type { Lexicon } from './tokenize.ts';
-import { trainSoftmax } from './logreg.ts';
+import { trainNbOvr, trainSoftmax } from './logreg.ts';
 import type { SoftmaxWeights } from './logreg.ts';
 
 export interface ClassifierHyper {
@@ -20,7 +20,18 @@ export interface ClassifierHyper {
   /** `balanced`: each class weighs n / (K · n_class); `none`: every example weighs 1. */
   classWeight: 'none' | 'balanced';
   maxIter: number;
+  /**
+   * `softmax` (default): one multinomial logistic regression. `nb-ovr`: NB-weighted one-vs-rest logistic regressions
+   * (NBSVM), folded into the same weight table (see trainNbOvr).
+   */
+  method?: ClassifierMethod;
+  /** `nb-ovr` only: β, how far features move from 1 towards their NB log-count ratio (default 0.5). */
+  nbInterpolation?: number;
 }
+
+export const CLASSIFIER_METHODS = ['softmax', 'nb-ovr'] as const;
+export type ClassifierMethod = (typeof CLASSIFIER_METHODS)[number];
+export const DEFAULT_NB_INTERPOLATION = 0.5;
 
 export interface ClassifierFit {
   vocab: Vocabulary;
@@ -53,13 +64,24 @@ export function fitTextClassifier(
     texts.map((t) => vectorize(t, vocab, features)),
     vocab.size,
   );
-  const res = trainSoftmax(X, y, {
-    classes,
-    l2: hyper.l2,
-    maxIter: hyper.maxIter,
-    sampleWeight: balancedClassWeights(y, classes, hyper.classWeight),
-    ...(onIter ? { onIter } : {}),
-  });
+  const res =
+    (hyper.method ?? 'softmax') === 'nb-ovr'
+      ? trainNbOvr(X, y, {
+          classes,
+          l2: hyper.l2,
+          maxIter: hyper.maxIter,
+          classWeight: hyper.classWeight,
+          nbInterpolation: hyper.nbInterpolation ?? DEFAULT_NB_INTERPOLATION,
+          nbAlpha: 1,
+          ...(onIter ? { onIter } : {}),
+        })
+      : trainSoftmax(X, y, {
+          classes,
+          l2: hyper.l2,
+          maxIter: hyper.maxIter,
+          sampleWeight: balancedClassWeights(y, classes, hyper.classWeight),
+          ...(onIter ? { onIter } : {}),
+        });
   return { vocab, weights: res.model, iterations: res.iterations, converged: res.converged, loss: res.loss };
 }
 
@@ -114,6 +136,9 @@ export const FIT_RECORD_SHAPE = {
   l2: z.number().nonnegative(),
   class_weight: z.enum(['none', 'balanced']),
   max_iter: z.number().int().positive(),
+  /** Absent in files written before the method existed: those are all `softmax`. */
+  method: z.enum(CLASSIFIER_METHODS).default('softmax'),
+  nb_interpolation: z.number().min(0).max(1).nullable().default(null),
   iterations: z.number().int().nonnegative(),
   converged: z.boolean(),
   final_loss: z.number(),
@@ -130,11 +155,16 @@ export const TABLES_SHAPE = {
   train_fingerprints: z.string(),
 } as const;
 
+/** The `training` keys that fitRecord fills in. */
+export type FitRecordKey = keyof typeof FIT_RECORD_SHAPE;
+
 export function fitRecord(hyper: ClassifierHyper, fit: ClassifierFit) {
   return {
     l2: hyper.l2,
     class_weight: hyper.classWeight,
     max_iter: hyper.maxIter,
+    method: hyper.method ?? 'softmax',
+    nb_interpolation: (hyper.method ?? 'softmax') === 'nb-ovr' ? (hyper.nbInterpolation ?? DEFAULT_NB_INTERPOLATION) : null,
     iterations: fit.iterations,
     converged: fit.converged,
     final_loss: Number(fit.loss.toPrecision(8)),

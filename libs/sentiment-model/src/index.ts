@@ -26,7 +26,7 @@ export {
   type ClassMetrics,
 } from './metrics.ts';
 // The generic pieces (any number of classes), for other classifiers trained the same way (e.g. J7's topic model).
-export { trainSoftmax, predictProba as predictSoftmaxProba, softmaxInPlace, type SoftmaxWeights, type SoftmaxTrainOptions, type SoftmaxTrainResult } from './logreg.ts';
+export { trainSoftmax, trainNbOvr, predictProba as predictSoftmaxProba, softmaxInPlace, type SoftmaxWeights, type SoftmaxTrainOptions, type SoftmaxTrainResult } from './logreg.ts';
 export { buildVocabulary, vectorize, toCsr, codeUnitOrder, Vocabulary, type SparseVector, type CsrMatrix, type VocabularyLists } from './features.ts';
 export {
   quantizeInt16,
@@ -45,6 +45,10 @@ export {
   FIT_RECORD_SHAPE,
   TABLES_SHAPE,
   type ClassifierHyper,
+  type ClassifierMethod,
+  type FitRecordKey,
+  CLASSIFIER_METHODS,
+  DEFAULT_NB_INTERPOLATION,
   type ClassifierFit,
   type ClassifierTables,
 } from './classifier.ts';

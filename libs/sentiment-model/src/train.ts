@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { filterAgreement, readLabelledCsv } from './csv.ts';
 import type { DataFormat, DataFormatOption, LabelledRow } from './csv.ts';
 import { classifierTables, fitRecord, fitTextClassifier, writeTextFile } from './classifier.ts';
-import type { ClassifierFit, ClassifierHyper } from './classifier.ts';
+import type { ClassifierFit, ClassifierHyper, FitRecordKey } from './classifier.ts';
 import { codeUnitOrder } from './features.ts';
 import type { FeatureConfig } from './features.ts';
 import { lexiconFor } from './lexicon.ts';
@@ -30,7 +30,7 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   charWeight: 1,
   lexicon: 'vader',
 };
-export const DEFAULT_HYPER: TrainHyper = { l2: 3e-5, classWeight: 'balanced', maxIter: 500 };
+export const DEFAULT_HYPER: TrainHyper = { l2: 1e-4, classWeight: 'balanced', maxIter: 500, method: 'nb-ovr', nbInterpolation: 0.5 };
 export const DEFAULT_SEED = 20240611;
 export const DEFAULT_VALID_FRACTION = 0.15;
 
@@ -104,7 +104,7 @@ export interface ModelFileInput {
   fit: FitResult;
   features: FeatureConfig;
   hyper: TrainHyper;
-  training: Omit<ModelFile['training'], 'l2' | 'class_weight' | 'max_iter' | 'iterations' | 'converged' | 'final_loss'>;
+  training: Omit<ModelFile['training'], FitRecordKey>;
   trainTexts: readonly string[];
 }
 

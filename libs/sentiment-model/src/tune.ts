@@ -53,6 +53,9 @@ export function crossValidate(rows: readonly LabelledRow[], candidate: Candidate
 /** The grid searched for the shipped model (kept small: every point costs `folds` trainings). */
 export const DEFAULT_GRID: Candidate[] = [
   {},
+  { hyper: { method: 'softmax', l2: 3e-5 } },
+  { hyper: { nbInterpolation: 1 } },
+  { hyper: { l2: 3e-4 } },
   { hyper: { l2: 1e-5 } },
   { hyper: { l2: 1e-4 } },
   { hyper: { classWeight: 'none' } },

@@ -7,12 +7,21 @@ import {
   tuneEventModel,
   type EventCvResult,
 } from '@himari/event-classification';
-import { DEFAULT_MODEL_PATH, DEFAULT_TFNS_TRAIN_PATH, LOCAL_MODEL_DIR, trainSentiment, type DataFormatOption } from '@himari/sentiment-model';
+import {
+  CLASSIFIER_METHODS,
+  DEFAULT_MODEL_PATH,
+  DEFAULT_TFNS_TRAIN_PATH,
+  LOCAL_MODEL_DIR,
+  trainSentiment,
+  type ClassifierMethod,
+  type DataFormatOption,
+  type TrainHyper,
+} from '@himari/sentiment-model';
 import { parse, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `usage:
   himari train sentiment [--data FILE] [--out FILE] [--seed N] [--format tfns|phrasebank] [--valid-fraction F]
-                         [--min-agreement 50|66|75|100] [--name NAME]
+                         [--min-agreement 50|66|75|100] [--name NAME] [--method nb-ovr|softmax] [--l2 X]
   himari train events    [--data FILE] [--out FILE] [--seed N] [--valid-fraction F] [--name NAME@N] [--tune [--folds K]]`;
 
 /**
@@ -66,8 +75,19 @@ async function trainSentimentCommand(args: string[], ctx: CommandContext): Promi
     'valid-fraction': { type: 'string' },
     'min-agreement': { type: 'string' },
     name: { type: 'string' },
+    method: { type: 'string' },
+    l2: { type: 'string' },
   });
   const format = values.format ?? 'auto';
+  const method = values.method;
+  if (method !== undefined && !(CLASSIFIER_METHODS as readonly string[]).includes(method)) {
+    throw new UsageError(`--method must be one of ${CLASSIFIER_METHODS.join(', ')}, got ${method}`);
+  }
+  const l2 = num(values.l2, 'l2');
+  const hyper: Partial<TrainHyper> = {
+    ...(method !== undefined ? { method: method as ClassifierMethod } : {}),
+    ...(l2 !== undefined ? { l2 } : {}),
+  };
   if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank') throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
   const data = values.data ?? DEFAULT_TFNS_TRAIN_PATH;
   const out = values.out ?? defaultOut(data, DEFAULT_TFNS_TRAIN_PATH, DEFAULT_MODEL_PATH, 'logreg');
@@ -81,6 +101,7 @@ async function trainSentimentCommand(args: string[], ctx: CommandContext): Promi
     data,
     out,
     format: format as DataFormatOption,
+    hyper,
     ...(seed !== undefined ? { seed } : {}),
     ...(validFraction !== undefined ? { validFraction } : {}),
     ...(minAgreement !== undefined ? { minAgreement } : {}),
