@@ -3,6 +3,7 @@
  * rag-actor serves over the bus and `himari rag` runs locally: ingest (idempotent by news id, novelty computed once,
  * when the document is first stored), search (top_k, min_similarity, asset, since), grounding, retention.
  */
+import { RecentVectors } from './recent-vectors.ts';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '@himari/config';
@@ -31,6 +32,8 @@ const DAY_MS = 86_400_000;
 /** Widening a filtered search stops here; beyond it a filter is answered by an exact scan of its matches. */
 /** Rows scored exactly without asking the index first: about a millisecond of dot products at 384 dimensions. */
 const SMALL_EXACT_SCAN = 2_000;
+/** The recent window kept in memory reaches a day past the novelty window (late items, clock skew between sources). */
+const RECENT_SLACK_MS = DAY_MS;
 const MAX_CANDIDATES = 4096;
 
 export class RetrievalError extends Error {
@@ -99,6 +102,7 @@ export class RetrievalService {
     readonly metrics: RagMetrics,
     private readonly lockPath: string | null,
     readonly backend: BackendName,
+    private readonly recent: RecentVectors,
   ) {
     this.lastSnapshot = clock();
     this.lastSweep = clock();
@@ -130,7 +134,8 @@ export class RetrievalService {
         { dir: cfg.dir ?? 'memory', documents: store.count(), encoder: encoder.id, dim: encoder.dim, ...index.stats().describe },
         cfg.dir === null ? 'J3 retrieval open (in memory: nothing persists)' : 'J3 retrieval open',
       );
-      return new RetrievalService(cfg, log, clock, encoder, store, index, metrics, lockPath, backend);
+      const recent = warmRecent(store, cfg.novelty.window_days * DAY_MS + RECENT_SLACK_MS);
+      return new RetrievalService(cfg, log, clock, encoder, store, index, metrics, lockPath, backend, recent);
     } catch (err) {
       store?.close();
       if (lockPath) rmSync(lockPath, { force: true });
@@ -198,6 +203,7 @@ export class RetrievalService {
       vector,
     });
     this.index.add(doc.rowid, vector);
+    this.recent.add(doc.rowid, doc.asset, doc.publishedMs, vector);
     this.metrics.ingested.inc({ outcome: 'stored' });
     if (novelty.duplicate_of !== undefined) this.metrics.duplicates.inc();
     this.unsaved += 1;
@@ -219,6 +225,7 @@ export class RetrievalService {
     if (total === 0 || o.k <= 0) return [];
     const minSim = o.minSimilarity ?? -Infinity;
     const filtered = o.asset !== undefined || o.sinceMs !== undefined;
+    if (o.sinceMs !== undefined && this.recent.covers(o.sinceMs)) return this.exactScanRecent(query, o, minSim);
     if (filtered) {
       // A selective filter (a short novelty window, one asset) would make the index hand back mostly rejected
       // candidates and widen towards a full scan on every call; scoring just the matching rows is cheaper and exact.
@@ -260,14 +267,26 @@ export class RetrievalService {
 
   /** Every document a filter matches, scored exactly: for filters too selective for the index's candidates. */
   private exactScan(query: Float32Array, o: SearchOptions, minSim: number): ScoredDoc[] {
+    return this.topOf(query, this.store.vectorsMatching({ asset: o.asset, sinceMs: o.sinceMs }), o, minSim);
+  }
+
+  /** The same, over the in-memory recent window (no SQLite read): the novelty search's path. */
+  private exactScanRecent(query: Float32Array, o: SearchOptions, minSim: number): ScoredDoc[] {
+    return this.topOf(query, this.recent.matching(o.asset, o.sinceMs!), o, minSim);
+  }
+
+  private topOf(query: Float32Array, rows: Iterable<{ rowid: number; vector: Float32Array }>, o: SearchOptions, minSim: number): ScoredDoc[] {
     const rowids: number[] = [];
     const scores: number[] = [];
-    for (const r of this.store.vectorsMatching({ asset: o.asset, sinceMs: o.sinceMs })) {
+    const dim = query.length;
+    for (const r of rows) {
+      const vec = r.vector;
       let s = 0;
-      for (let j = 0; j < query.length; j++) s += query[j]! * r.vector[j]!;
+      for (let j = 0; j < dim; j++) s += query[j]! * vec[j]!;
       rowids.push(r.rowid);
       scores.push(s);
     }
+    if (rowids.length === 0) return [];
     const top = topIndices(Float32Array.from(scores), o.k).filter((i) => scores[i]! >= minSim);
     const docs = this.store.getMany(top.map((i) => rowids[i]!));
     return top.flatMap((i) => {
@@ -352,6 +371,7 @@ export class RetrievalService {
     const removed = this.store.deleteReceivedBefore(this.clock() - maxAge);
     if (removed.length) {
       this.index.removed(removed.length);
+      this.recent.remove(removed);
       this.metrics.removed.inc(removed.length);
       this.unsaved += 1;
       this.log.info({ removed: removed.length, max_age_days: this.cfg.retention.max_age_days }, 'J3 retention removed documents');
@@ -479,4 +499,12 @@ async function reencodeIfNeeded(store: DocStore, encoder: Encoder, log: Logger):
     if (page.length) await flush();
   }
   store.setMeta('encoder', encoder.id);
+}
+
+function warmRecent(store: DocStore, keepMs: number): RecentVectors {
+  const recent = new RecentVectors(keepMs);
+  const newest = store.newestPublishedMs();
+  if (newest === null) return recent;
+  for (const r of store.publishedSince(newest - keepMs)) recent.add(r.rowid, r.asset, r.publishedMs, r.vector);
+  return recent;
 }

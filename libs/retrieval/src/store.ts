@@ -218,6 +218,19 @@ export class DocStore {
     }
   }
 
+  /** Newest publication time stored; null when empty. */
+  newestPublishedMs(): number | null {
+    return this.db.prepare<[], { m: number | null }>('SELECT MAX(published_ms) AS m FROM docs').get()!.m;
+  }
+
+  /** Documents published at or after `sinceMs` with their vectors (to warm the in-memory recent window at start). */
+  *publishedSince(sinceMs: number): Generator<{ rowid: number; asset: string | null; publishedMs: number; vector: Float32Array }> {
+    const stmt = this.db.prepare<[number], { rowid: number; asset: string | null; published_ms: number; vector: Buffer }>(
+      'SELECT rowid, asset, published_ms, vector FROM docs WHERE published_ms >= ? ORDER BY rowid',
+    );
+    for (const r of stmt.iterate(sinceMs)) yield { rowid: r.rowid, asset: r.asset, publishedMs: r.published_ms, vector: blobToVector(r.vector) };
+  }
+
   /** Removes documents received before `cutoffMs`; returns their rowids (the index drops them too). */
   deleteReceivedBefore(cutoffMs: number): number[] {
     return this.db.transaction(() => {
