@@ -10,7 +10,7 @@
  * IVF is measured at several nprobe and HNSW at several efSearch; the reported row is the cheapest setting that
  * reaches recall@10 ≥ 0.95 (else the best tried), the sweep is kept beside it.
  *
- *   OMP_NUM_THREADS=1 node --import tsx bench/rag.bench.ts [--sizes 10000,100000,1000000] [--budget-s 600]
+ *   OMP_NUM_THREADS=1 node --import tsx bench/rag.bench.ts [--sizes 10000,100000,1000000] [--budget-s 600] [--ef-construction 100]
  * Writes bench/results/rag.json.
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -49,7 +49,10 @@ const NOISE = 0.3;
 const QUERIES = 200;
 const GOAL_RECALL = 0.95;
 
-const { values } = parseArgs({ options: { sizes: { type: 'string' }, 'budget-s': { type: 'string' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string' }, 'budget-s': { type: 'string' }, 'ef-construction': { type: 'string' } } });
+/** HNSW build quality: 40 reached recall@10 0.82 at 1M even with efSearch 256, so the default builds deeper graphs. */
+const EF_CONSTRUCTION = Number(values['ef-construction'] ?? 100);
+const EF_SEARCH_SWEEP = [16, 32, 64, 128, 256, 512, 1024];
 const SIZES = (values.sizes ?? '10000,100000,1000000').split(',').map(Number);
 const BUDGET_MS = Number(values['budget-s'] ?? 600) * 1000;
 const started = performance.now();
@@ -169,15 +172,15 @@ async function indexBench(backend: BackendName): Promise<SizeResult[]> {
       log(`  hnsw: skipped (${(res.by_kind['hnsw'] as { skipped: string }).skipped})`);
     } else {
       log(`n=${n}: HNSW32 (${hnswBackend})`);
-      const hnsw = buildForBench({ backend: hnswBackend, kind: 'hnsw', params: { ...defaultParams(), hnswM: 32, efConstruction: 40 }, base });
+      const hnsw = buildForBench({ backend: hnswBackend, kind: 'hnsw', params: { ...defaultParams(), hnswM: 32, efConstruction: EF_CONSTRUCTION }, base });
       if (hnswBackend === 'hnswlib') hnswMsPerDoc = hnsw.buildMs / n;
-      const s = tuneSearch(hnsw.index, 'efSearch', [16, 32, 64, 128, 256], queries, truth, GOAL_RECALL);
+      const s = tuneSearch(hnsw.index, 'efSearch', EF_SEARCH_SWEEP, queries, truth, GOAL_RECALL);
       res.by_kind['hnsw'] = { ...summarize({ backend: hnswBackend, kind: 'hnsw' }, hnsw, measureSearch(hnsw.index, queries, truth)), sweep: s.rows };
       if (hnswBackend === 'faiss' && n <= 10_000) {
         // Also the fallback library at this size, so the two HNSW implementations can be compared on one row set.
-        const lib = buildForBench({ backend: 'hnswlib', kind: 'hnsw', params: { ...defaultParams(), hnswM: 32, efConstruction: 40 }, base });
+        const lib = buildForBench({ backend: 'hnswlib', kind: 'hnsw', params: { ...defaultParams(), hnswM: 32, efConstruction: EF_CONSTRUCTION }, base });
         hnswMsPerDoc = lib.buildMs / n;
-        const s2 = tuneSearch(lib.index, 'efSearch', [16, 32, 64, 128, 256], queries, truth, GOAL_RECALL);
+        const s2 = tuneSearch(lib.index, 'efSearch', EF_SEARCH_SWEEP, queries, truth, GOAL_RECALL);
         res.by_kind['hnsw_hnswlib'] = { ...summarize({ backend: 'hnswlib', kind: 'hnsw' }, lib, measureSearch(lib.index, queries, truth)), sweep: s2.rows };
         log(`  hnsw (hnswlib): ${JSON.stringify(res.by_kind['hnsw_hnswlib'])}`);
       }

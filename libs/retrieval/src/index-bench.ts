@@ -40,7 +40,7 @@ export function exactTopK(base: readonly Float32Array[], queries: readonly Float
 }
 
 export function defaultParams(): IndexParams {
-  return { nlist: 0, nprobe: 48, hnswM: 32, efConstruction: 40, efSearch: 64 };
+  return { nlist: 0, nprobe: 48, hnswM: 32, efConstruction: 100, efSearch: 64 };
 }
 
 function addAll(index: VectorIndex, base: readonly Float32Array[], chunk = 10_000): void {

@@ -44,8 +44,11 @@ const IndexSection = z
     nprobe: z.number().int().min(1).default(48),
     /** HNSW links per node. @default 32 */
     hnsw_m: z.number().int().min(4).max(128).default(32),
-    /** HNSW build-time beam. @default 40 */
-    ef_construction: z.number().int().min(8).default(40),
+    /**
+     * HNSW build-time beam (hnswlib; faiss-node's factory keeps faiss's 40). 40 left recall@10 at 0.82 on 1M vectors
+     * even with ef_search 256; 100 reached 0.99 at ef_search 128, for about twice the build time. @default 100
+     */
+    ef_construction: z.number().int().min(8).default(100),
     /** HNSW search beam (at least top_k). @default 64 */
     ef_search: z.number().int().min(1).default(64),
     /** An approximate index is rebuilt in the background once the corpus has grown by this factor since its build. @default 2 */
