@@ -66,6 +66,12 @@ describe('himari backtest', () => {
     }
     expect(r.baselines.random.runs).toHaveLength(3);
     for (const run of r.baselines.random.runs) for (const f of fields) expect(run).toHaveProperty(f);
+    // Each lexicon's random twin trades its own (smaller) universe, so its figures differ from the pipeline's twin.
+    for (const u of [r.random_same_universe.loughran_mcdonald, r.random_same_universe.vader]) {
+      expect(u.sharpe_net_mean).toEqual(expect.any(Number));
+      expect(u.sharpe_net_sd).toBeGreaterThanOrEqual(0);
+    }
+    expect(stderr).toMatch(/random on each lexicon's own assets and trade points/);
     expect(r.dataset).toMatchObject({ items: market.news.length, skipped_no_time: 1, signals: market.news.length, rejected: 0 });
     expect(r.scorer.kind).toBe('lexicon');
     // The synthetic news predicts the next open: the pipeline finds it, gross of costs.

@@ -4,9 +4,13 @@
  * latency quantiles in the process's metrics registry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
 import { createMemoryTransport, type MemoryTransport } from '@himari/bus';
 import { loadConfig } from '@himari/config';
-import { busNames, decodeAs, encode, RagSearchResponse, Topic, type NewsItem } from '@himari/contracts';
+import { busNames, decodeAs, encode, RagSearchResponse, Topic, type DraftSignal, type NewsItem } from '@himari/contracts';
+import { makeScoredNews } from '@himari/drafting/testing';
+import { createLlmMetrics, createOptDrafter, LlmFlag } from '@himari/llm';
+import { createScriptedGenerator, testDrafterSettings, unlimitedBudget } from '@himari/llm/testing';
 import { silentLogger } from '@himari/observability';
 import { createStore, startActors, type RunningActors } from '@himari/pipeline';
 import { ragGround, ragSearch, requestNovelty } from '@himari/retrieval';
@@ -90,5 +94,37 @@ describe('rag-actor services', () => {
     expect(text).toMatch(/himari_rag_request_seconds\{quantile="0\.5",op="search"\} \d/);
     expect(text).toMatch(/himari_rag_request_seconds\{quantile="0\.99",op="search"\} \d/);
     expect(text).toMatch(/himari_rag_documents 6/);
+  });
+});
+
+describe('the LLM actors use J3 grounding for the numbers a model states', () => {
+  const settings = testDrafterSettings({ rag: { mode: 'augment', topK: 3, minSimilarity: 0.3, timeoutMs: 2000, maxDocChars: 600 } });
+  const scored = makeScoredNews({ news: { id: 'g-1', asset: 'NVDA', text: 'Nvidia guides above consensus as AI demand stays strong' } });
+  const draft = async (reasoning: string): Promise<DraftSignal> => {
+    const gen = createScriptedGenerator(() =>
+      JSON.stringify({ sentiment: 0.7, confidence: 0.9, direction: 'BUY', reasoning, entities: ['Nvidia'], events: ['earnings/guidance'], timeframe: 'short_term', magnitude: 'medium' }),
+    );
+    const r = await createOptDrafter('json', settings, {
+      generator: gen,
+      budget: unlimitedBudget(),
+      metrics: createLlmMetrics(new Registry()),
+      ragRequest: (subject, data, timeoutMs) => transport.request(subject, data, timeoutMs),
+      ragSubject: names.ragSearch,
+      ragGroundSubject: names.ragGround,
+    }).draft(scored, Date.now());
+    if (r.kind !== 'draft') throw new Error(r.kind);
+    return r.draft;
+  };
+
+  it('keeps a figure that a stored document holds', async () => {
+    const d = await draft('Guidance is strong. Data center revenue reached a record 22.1 billion dollars.');
+    expect(d.flags).not.toContain(LlmFlag.ungroundedClaims);
+    expect(d.confidence_raw).toBe(0.9);
+  });
+
+  it('flags and caps a figure that neither the news nor any document holds', async () => {
+    const d = await draft('Guidance is strong. Data center revenue reached a record 35.4 billion dollars.');
+    expect(d.flags).toEqual(expect.arrayContaining([LlmFlag.ungroundedClaims, LlmFlag.confidenceCapped]));
+    expect(d.confidence_raw).toBe(settings.ungroundedCap);
   });
 });

@@ -50,6 +50,14 @@ export interface RandomBaseline {
   sharpe_net_max: number | null;
 }
 
+/** Net Sharpe of random signals over the seeds: mean, sd, min, max. */
+export interface RandomSharpe {
+  sharpe_net_mean: number | null;
+  sharpe_net_sd: number | null;
+  sharpe_net_min: number | null;
+  sharpe_net_max: number | null;
+}
+
 export interface BacktestReport {
   generated_at: string;
   dataset: {
@@ -76,6 +84,12 @@ export interface BacktestReport {
     random: RandomBaseline;
     buy_and_hold: StrategyMetrics;
   };
+  /**
+   * Random signals on exactly the assets and trade points each lexicon ranks (the pipeline's own twin is
+   * `baselines.random`). Net Sharpe in this recipe depends strongly on how many assets a book holds (costs against
+   * the book's volatility): a scorer shows skill only against random signals on its own universe.
+   */
+  random_same_universe: { loughran_mcdonald: RandomSharpe | null; vader: RandomSharpe };
   /** Net Sharpe of the same trades at other costs per unit traded (bp): how much of the verdict is the cost level. */
   cost_sensitivity: { cost_bp: number[]; pipeline: (number | null)[]; loughran_mcdonald: (number | null)[] | null; vader: (number | null)[]; random_mean: (number | null)[] };
   comparison: {
@@ -155,11 +169,15 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestRun> {
   const sopts: StrategyOptions = { quantile: bt.quantile, minAssets: bt.min_assets, costBp: bt.cost_bp, annualisationDays: bt.annualisation_days };
 
   const pipeline = simulateLongShort('pipeline', pipelineSignals, prices, range, sopts);
-  const lm = opts.lm ? simulateLongShort('loughran_mcdonald', aggregateSignals(itemsOf((x) => lmTone(opts.lm!, x.item.text)), calendar, agg), prices, range, sopts) : null;
-  const vaderRun = simulateLongShort('vader', aggregateSignals(itemsOf((x) => x.vader), calendar, agg), prices, range, sopts);
+  const lmSignals = opts.lm ? aggregateSignals(itemsOf((x) => lmTone(opts.lm!, x.item.text)), calendar, agg) : null;
+  const lm = lmSignals ? simulateLongShort('loughran_mcdonald', lmSignals, prices, range, sopts) : null;
+  const vaderSignals = aggregateSignals(itemsOf((x) => x.vader), calendar, agg);
+  const vaderRun = simulateLongShort('vader', vaderSignals, prices, range, sopts);
   const seeds = Array.from({ length: bt.random_seeds }, (_, i) => i + 1);
   const random = seeds.map((seed) => simulateLongShort(`random-${seed}`, randomLike(pipelineSignals, seed), prices, range, sopts));
   const bh = buyAndHold(prices, range, sopts);
+  const randomOn = (signals: TradePointSignals): RandomSharpe =>
+    randomSharpe(seeds.map((seed) => simulateLongShort(`random-${seed}`, randomLike(signals, seed), prices, range, sopts).metrics.sharpe_net));
   opts.onStage?.('baselines');
 
   let holdout: HoldoutReport | null = null;
@@ -221,13 +239,11 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestRun> {
       random: {
         seeds,
         runs: random.map((r, i) => ({ seed: seeds[i]!, ...r.metrics })),
-        sharpe_net_mean: mean(randomSharpes),
-        sharpe_net_sd: sdOf(randomSharpes),
-        sharpe_net_min: randomSharpes.length ? Math.min(...randomSharpes) : null,
-        sharpe_net_max: randomSharpes.length ? Math.max(...randomSharpes) : null,
+        ...randomSharpe(randomSharpes),
       },
       buy_and_hold: bh.metrics,
     },
+    random_same_universe: { loughran_mcdonald: lmSignals ? randomOn(lmSignals) : null, vader: randomOn(vaderSignals) },
     cost_sensitivity: {
       cost_bp: SENSITIVITY_BP,
       pipeline: SENSITIVITY_BP.map((bp) => sharpeAtCost(pipeline, bp, bt.annualisation_days)),
@@ -254,7 +270,17 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestRun> {
   return { report, strategies: { pipeline, lm, vader: vaderRun, random, buyAndHold: bh }, holdout, signals: replay.signals };
 }
 
-/** Random values on exactly the assets and trade points that carry a pipeline signal. */
+function randomSharpe(values: readonly (number | null)[]): RandomSharpe {
+  const xs = values.flatMap((x) => (x === null ? [] : [x]));
+  return {
+    sharpe_net_mean: mean(xs),
+    sharpe_net_sd: sdOf(xs),
+    sharpe_net_min: xs.length ? Math.min(...xs) : null,
+    sharpe_net_max: xs.length ? Math.max(...xs) : null,
+  };
+}
+
+/** Random values on exactly the assets and trade points that carry a non-zero signal. */
 function randomLike(signals: TradePointSignals, seed: number): TradePointSignals {
   const draw = randomSignals(seed);
   const out: TradePointSignals = new Map();

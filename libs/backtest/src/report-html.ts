@@ -67,6 +67,11 @@ export function backtestHtml(run: BacktestRun): string {
     c.pipeline_minus_lm_sharpe_net === null
       ? 'No comparison with Loughran-McDonald (baseline missing or undefined Sharpe).'
       : `Pipeline Sharpe (net) minus Loughran-McDonald Sharpe (net): ${c.pipeline_minus_lm_sharpe_net.toFixed(2)}; spread (max − min) of the random seeds' Sharpe: ${num(c.random_sharpe_net_spread)} (sd ${num(rnd.sharpe_net_sd)}). Goal "beat the lexicon by more than the random spread": ${c.beats_lm_by_more_than_random_spread ? 'met' : 'not met'}.`;
+  const u = r.random_same_universe;
+  const sameUniverse =
+    ` Random signals on each scorer's own assets and trade points (net Sharpe, mean ± sd over the seeds): pipeline ${num(rnd.sharpe_net_mean)} ± ${num(rnd.sharpe_net_sd)}` +
+    `${u.loughran_mcdonald ? `, Loughran-McDonald ${num(u.loughran_mcdonald.sharpe_net_mean)} ± ${num(u.loughran_mcdonald.sharpe_net_sd)}` : ''}, VADER ${num(u.vader.sharpe_net_mean)} ± ${num(u.vader.sharpe_net_sd)}:` +
+    ' a scorer that ranks fewer assets per book pays the same costs against a more volatile book, so compare each with its own twin.';
 
   const d = r.dataset;
   const sections: Section[] = [
@@ -75,7 +80,7 @@ export function backtestHtml(run: BacktestRun): string {
       html: [
         `<p>${esc(`${d.first_session} to ${d.last_session}: ${d.sessions} sessions, ${d.assets_with_prices} assets with news and prices. ${d.items.toLocaleString('en-US')} items replayed through every actor of the pipeline (J5 scorer ${r.scorer.name} ${r.scorer.version}, ${r.scorer.kind}); ${d.signals.toLocaleString('en-US')} signals, ${d.rejected} rejected. Costs ${r.settings.cost_bp} bp per unit traded; long top ${r.settings.quantile * 100}% / short bottom ${r.settings.quantile * 100}% at every open and close with at least ${r.settings.min_assets} assets.`)}</p>`,
         results,
-        note(verdict),
+        note(verdict + sameUniverse),
         chart,
         grossChart,
         '<p>Net Sharpe of the same trades at other costs per unit traded (the daily recipe turns most of each book over, so costs decide the sign):</p>',

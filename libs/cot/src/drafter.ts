@@ -17,6 +17,7 @@ import {
   onGenerationError,
   ragHold,
   retrievalFor,
+  claimsFor,
   withBudget,
   type DraftOutcome,
   type DrafterDeps,
@@ -168,11 +169,14 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
       if (decision.direction !== majority) extra.push(LlmFlag.policyChangedDirection);
       if (counts.size > 1) extra.push(LlmFlag.samplesDisagree);
       if (!chosen.complete) extra.push(LlmFlag.chainIncomplete);
+      const claims = await claimsFor(scored, grounded.value.reasoning, stage, s.rag, deps);
+      extra.push(...claims.flags);
       const guarded = applyGuards({
         draft: assembled,
         scored,
-        settings: { injectionCap: s.injectionCap, disagreementCap: s.disagreementCap },
+        settings: { injectionCap: s.injectionCap, disagreementCap: s.disagreementCap, ungroundedCap: s.ungroundedCap },
         hallucinated: grounded.dropped,
+        ungroundedClaims: claims.ungrounded,
         sanitised: prompt.sanitised,
         extraFlags: extra,
       });

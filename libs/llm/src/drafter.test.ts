@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import { encode, type RagHit } from '@himari/contracts';
+import { decodeAs, encode, RagGroundRequest, type RagHit } from '@himari/contracts';
 import { makeScoredNews } from '@himari/drafting/testing';
 import { HourlyBudget } from './budget.ts';
 import { createOptDrafter, RAG_HOLD_CONFIDENCE, type DrafterDeps } from './drafter.ts';
 import { BackendTimeoutError } from './errors.ts';
 import { LlmFlag } from './flags.ts';
+import { checkableClaims } from './rag.ts';
 import { createLlmMetrics } from './metrics.ts';
 import { createScriptedGenerator, testDrafterSettings, unlimitedBudget, userText, type ScriptedGenerator } from './testing.ts';
 
@@ -151,5 +152,51 @@ describe('opt drafter with retrieval', () => {
     if (r.kind !== 'draft') throw new Error(r.kind);
     expect(r.draft.flags).toContain(LlmFlag.ragDocumentDropped);
     expect(userText(gen.calls[0]!)).not.toContain('Ignore previous instructions');
+  });
+});
+
+describe('opt drafter: J3 checks the numbered claims of the reasoning', () => {
+  const settings = testDrafterSettings({ rag: { mode: 'augment', topK: 3, minSimilarity: 0.3, timeoutMs: 100, maxDocChars: 600 } });
+  const searchEmpty = encode({ v: 1, hits: [], index_size: 0 });
+
+  it('asks only about sentences with a number, and leaves a grounded answer alone', async () => {
+    const asked: string[][] = [];
+    const request = async (subject: string, data: Uint8Array): Promise<Uint8Array> => {
+      if (subject === 'rag') return searchEmpty;
+      const req = decodeAs(RagGroundRequest, data);
+      asked.push(req.claims);
+      return encode({ v: 1, grounded: true, results: req.claims.map((text) => ({ kind: 'claim', text, grounded: true, where: 'source', coverage: 1 })) });
+    };
+    const gen = createScriptedGenerator(() => ANSWER({ reasoning: 'Beat on services. Revenue rose 8% to $94.9 billion.' }));
+    const d = deps(gen, { ragRequest: request, ragGroundSubject: 'ground' });
+    const r = await createOptDrafter('json', settings, d).draft(makeScoredNews(), NOW);
+    if (r.kind !== 'draft') throw new Error(r.kind);
+    expect(asked).toEqual([['Revenue rose 8% to $94.9 billion.']]);
+    expect(r.draft.confidence_raw).toBe(0.8);
+    expect(r.draft.flags).not.toContain(LlmFlag.ungroundedClaims);
+    expect(await metric(d.registry, 'himari_llm_claim_checks_total')).toBe(1);
+  });
+
+  it('a silent grounding service leaves the claims unchecked and says so, without capping', async () => {
+    const request = async (subject: string): Promise<Uint8Array> => {
+      if (subject === 'rag') return searchEmpty;
+      throw new BackendTimeoutError('no answer in 100 ms');
+    };
+    const gen = createScriptedGenerator(() => ANSWER({ reasoning: 'Revenue rose 8% to $94.9 billion.' }));
+    const r = await createOptDrafter('json', settings, deps(gen, { ragRequest: request, ragGroundSubject: 'ground' })).draft(makeScoredNews(), NOW);
+    if (r.kind !== 'draft') throw new Error(r.kind);
+    expect(r.draft.flags).toContain(LlmFlag.groundingUnavailable);
+    expect(r.draft.flags).not.toContain(LlmFlag.ungroundedClaims);
+    expect(r.draft.confidence_raw).toBe(0.8);
+  });
+});
+
+describe('checkableClaims', () => {
+  it('keeps the sentences that state a figure', () => {
+    expect(checkableClaims('Strong quarter. EPS of $1.52 beat by 4%! Outlook is upbeat; margins hit 46.3%.\nLikely bullish.')).toEqual([
+      'EPS of $1.52 beat by 4%!',
+      'margins hit 46.3%.',
+    ]);
+    expect(checkableClaims('No figures here.')).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import { LlmFlag } from './flags.ts';
 import { applyGuards, groundParsed } from './guards.ts';
 import type { LlmMetrics } from './metrics.ts';
 import { buildOptPrompt, PromptVersion, type OptFormat } from './prompts.ts';
-import { retrieve, type RagRequester, type Retrieved } from './rag.ts';
+import { checkableClaims, checkClaims, retrieve, type RagRequester, type Retrieved } from './rag.ts';
 import { signalOutputSchema } from './schema.ts';
 import { generateStructured, parseSignal } from './structured.ts';
 import type { TextGenerator } from './types.ts';
@@ -27,6 +27,8 @@ export interface RagSettings {
   minSimilarity: number;
   timeoutMs: number;
   maxDocChars: number;
+  /** Ask J3's grounding service about the numbered statements of the model's reasoning (needs `ragGroundSubject`). */
+  checkClaims?: boolean;
 }
 
 export interface DrafterSettings {
@@ -38,6 +40,8 @@ export interface DrafterSettings {
   onBackendError: 'upstream' | 'retry';
   injectionCap: number;
   disagreementCap: number;
+  /** Confidence ceiling when a numbered claim is supported by neither the news nor J3's documents. */
+  ungroundedCap: number;
   rag: RagSettings;
 }
 
@@ -48,6 +52,8 @@ export interface DrafterDeps {
   /** `transport.request`; absent: no retrieval. */
   ragRequest?: RagRequester | undefined;
   ragSubject: string;
+  /** J3's grounding subject; absent: claims are not checked. */
+  ragGroundSubject?: string | undefined;
 }
 
 export type DraftOutcome =
@@ -77,6 +83,28 @@ export async function retrievalFor(scored: ScoredNews, stage: DraftingActor, rag
   if (retrieved.status === 'unavailable') flags.push(LlmFlag.ragUnavailable);
   if (retrieved.droppedForInjection > 0) flags.push(LlmFlag.ragDocumentDropped);
   return { retrieved, flags };
+}
+
+export interface ClaimStep {
+  ungrounded: string[];
+  flags: string[];
+}
+
+/**
+ * J3's check of the model's numbered claims against the news and the stored documents; counted, never throws. Off
+ * with retrieval (`rag.mode: off`), with `rag.check_claims: false`, or without a grounding subject.
+ */
+export async function claimsFor(scored: ScoredNews, reasoning: string, stage: DraftingActor, rag: RagSettings, deps: DrafterDeps): Promise<ClaimStep> {
+  if (rag.mode === 'off' || rag.checkClaims === false || !deps.ragRequest || !deps.ragGroundSubject) return { ungrounded: [], flags: [] };
+  const check = await checkClaims(
+    deps.ragRequest,
+    deps.ragGroundSubject,
+    { sourceText: scored.news.text, asset: scored.news.asset, claims: checkableClaims(reasoning), topK: rag.topK },
+    rag.timeoutMs,
+  );
+  deps.metrics.claims.inc({ stage, status: check.status }, 1);
+  if (check.ungrounded.length > 0) deps.metrics.ungroundedClaims.inc({ stage }, check.ungrounded.length);
+  return { ungrounded: check.ungrounded, flags: check.status === 'unavailable' ? [LlmFlag.groundingUnavailable] : [] };
 }
 
 /** The J5/J7 draft with a flag saying why no model answer is in it. */
@@ -176,13 +204,15 @@ export function createOptDrafter(format: OptFormat, s: DrafterSettings, deps: Dr
         parsed: { ...out.parsed, value: grounded.value },
         provenance: { generator: 'llm', model: deps.generator.model, model_version: deps.generator.modelVersion, prompt_version: prompt.promptVersion },
       });
+      const claims = await claimsFor(scored, grounded.value.reasoning, stage, s.rag, deps);
       const guarded = applyGuards({
         draft: assembled,
         scored,
-        settings: { injectionCap: s.injectionCap, disagreementCap: s.disagreementCap },
+        settings: { injectionCap: s.injectionCap, disagreementCap: s.disagreementCap, ungroundedCap: s.ungroundedCap },
         hallucinated: grounded.dropped,
+        ungroundedClaims: claims.ungrounded,
         sanitised: prompt.sanitised,
-        extraFlags: [...rag.flags, ...(out.reasked ? [LlmFlag.reasked] : [])],
+        extraFlags: [...rag.flags, ...claims.flags, ...(out.reasked ? [LlmFlag.reasked] : [])],
       });
       for (const why of guarded.capped) deps.metrics.confidenceCapped.inc({ stage, reason: why });
       deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome: 'llm' });

@@ -79,6 +79,14 @@ export function drafterSettingsFrom(c: LlmActorConfig): DrafterSettings {
     onBackendError: c.on_backend_error,
     injectionCap: c.injection_confidence_cap,
     disagreementCap: c.disagreement_confidence_cap,
-    rag: { mode: c.rag.mode, topK: c.rag.top_k, minSimilarity: c.rag.min_similarity, timeoutMs: c.rag.timeout_ms, maxDocChars: c.rag.max_doc_chars },
+    ungroundedCap: c.ungrounded_claim_confidence_cap,
+    rag: {
+      mode: c.rag.mode,
+      topK: c.rag.top_k,
+      minSimilarity: c.rag.min_similarity,
+      timeoutMs: c.rag.timeout_ms,
+      maxDocChars: c.rag.max_doc_chars,
+      checkClaims: c.rag.check_claims,
+    },
   };
 }

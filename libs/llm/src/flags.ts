@@ -24,6 +24,10 @@ export const LlmFlag = {
   ragUnavailable: 'rag_unavailable',
   /** A retrieved document carried instructions aimed at a model and was left out of the prompt. */
   ragDocumentDropped: 'rag_document_dropped_injection',
+  /** A statement with a number in the model's reasoning is supported neither by the news nor by J3's documents. */
+  ungroundedClaims: 'llm_ungrounded_claims',
+  /** J3's grounding service did not answer in time: the model's numbers went unchecked. */
+  groundingUnavailable: 'rag_grounding_unavailable',
   /** The chain-of-thought's learned policy changed the model's direction. */
   policyChangedDirection: 'rlmf_policy_changed_direction',
   /** Sampled chains disagreed on the direction; the majority won. */

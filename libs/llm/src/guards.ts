@@ -17,6 +17,8 @@ export const CLEAR_J5_SENTIMENT = 0.3;
 export interface GuardSettings {
   injectionCap: number;
   disagreementCap: number;
+  /** Ceiling when a numbered claim of the model is not in the evidence. */
+  ungroundedCap: number;
 }
 
 /** Entities the model named, split into grounded and dropped; the parsed value gets only the grounded ones. */
@@ -39,13 +41,15 @@ export interface GuardInput {
   hallucinated: readonly string[];
   /** What sanitising removed from the text before prompting. */
   sanitised: readonly string[];
+  /** Claims J3's grounding service could not support (see checkClaims). */
+  ungroundedClaims?: readonly string[];
   extraFlags?: readonly string[];
 }
 
 export interface GuardResult {
   draft: DraftSignal;
   /** Why confidence was capped (empty: it was not). */
-  capped: Array<'injection' | 'disagreement' | 'self_contradiction'>;
+  capped: Array<'injection' | 'disagreement' | 'self_contradiction' | 'ungrounded_claims'>;
 }
 
 export function applyGuards(input: GuardInput): GuardResult {
@@ -73,6 +77,10 @@ export function applyGuards(input: GuardInput): GuardResult {
   }
   if (flags.has(DraftFlag.directionSentimentConflict)) cap(settings.disagreementCap, 'self_contradiction');
   if (input.hallucinated.length > 0) flags.add(LlmFlag.hallucinatedEntities);
+  if ((input.ungroundedClaims?.length ?? 0) > 0) {
+    flags.add(LlmFlag.ungroundedClaims);
+    cap(settings.ungroundedCap, 'ungrounded_claims');
+  }
   if (input.sanitised.some((r) => r !== 'truncated')) flags.add(LlmFlag.promptTextSanitised);
   if (capped.length > 0) flags.add(LlmFlag.confidenceCapped);
 

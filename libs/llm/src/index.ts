@@ -26,6 +26,7 @@ export { createLlmMetrics, type LlmMetrics } from './metrics.ts';
 export {
   createOptDrafter,
   retrievalFor,
+  claimsFor,
   upstreamWith,
   ragHold,
   onGenerationError,

@@ -14,6 +14,8 @@ export interface LlmMetrics {
   tokens: Counter<'stage' | 'kind'>;
   backendSeconds: Histogram<'stage' | 'backend'>;
   rag: Counter<'stage' | 'status'>;
+  claims: Counter<'stage' | 'status'>;
+  ungroundedClaims: Counter<'stage'>;
   policyUpdates: Counter<'stage'>;
 }
 
@@ -53,6 +55,12 @@ export function createLlmMetrics(registry: Registry = new Registry()): LlmMetric
     ),
     rag: getOrCreate(registry, 'himari_llm_rag_total', () =>
       new Counter({ name: 'himari_llm_rag_total', help: 'Retrievals by result', labelNames: ['stage', 'status'], registers: r }),
+    ),
+    claims: getOrCreate(registry, 'himari_llm_claim_checks_total', () =>
+      new Counter({ name: 'himari_llm_claim_checks_total', help: "J3 grounding checks of a model's numbered claims, by result", labelNames: ['stage', 'status'], registers: r }),
+    ),
+    ungroundedClaims: getOrCreate(registry, 'himari_llm_ungrounded_claims_total', () =>
+      new Counter({ name: 'himari_llm_ungrounded_claims_total', help: 'Numbered claims of a model supported by neither the news nor J3 documents', labelNames: ['stage'], registers: r }),
     ),
     policyUpdates: getOrCreate(registry, 'himari_rlmf_policy_updates_total', () =>
       new Counter({ name: 'himari_rlmf_policy_updates_total', help: 'RLMF policy-gradient updates', labelNames: ['stage'], registers: r }),

@@ -2,7 +2,7 @@
  * Retrieval for the LLM actors: a request to the rag-actor with a short timeout. Retrieval improves a prompt but is
  * never worth waiting for: a timeout, no responder or a bad answer gives no documents and says why.
  */
-import { decodeAs, encode, RagSearchResponse, type RagHit, type RagSearchRequest } from '@himari/contracts';
+import { decodeAs, encode, RagGroundResponse, RagSearchResponse, type RagGroundRequest, type RagHit, type RagSearchRequest } from '@himari/contracts';
 import { detectInjection } from './prompt-safety.ts';
 
 export type RagRequester = (subject: string, data: Uint8Array, timeoutMs: number) => Promise<Uint8Array>;
@@ -49,4 +49,43 @@ export async function retrieve(request: RagRequester, query: { text: string; ass
     ...(note !== undefined ? { note } : {}),
     droppedForInjection: relevant.length - clean.length,
   };
+}
+
+/**
+ * The statements of a model's reasoning that can be checked against evidence: the sentences that state a number
+ * (a price, a percentage, a count). Interpretation ("likely bullish") has no source to be found in; a figure does,
+ * and a wrong figure is the hallucination that moves money.
+ */
+export function checkableClaims(reasoning: string, max = 10): string[] {
+  return reasoning
+    .split(/(?<=[.!?;])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => /\d/.test(s) && s.length >= 8)
+    .slice(0, max)
+    .map((s) => s.slice(0, 2000));
+}
+
+export interface ClaimCheck {
+  status: 'checked' | 'none' | 'unavailable';
+  /** Claims J3 found support for in neither the news nor its documents. */
+  ungrounded: string[];
+  note?: string;
+}
+
+/** Asks J3's grounding service about the claims; never throws (a silent or failed service is `unavailable`). */
+export async function checkClaims(
+  request: RagRequester,
+  subject: string,
+  input: { sourceText: string; asset: string; claims: readonly string[]; topK: number },
+  timeoutMs: number,
+): Promise<ClaimCheck> {
+  if (input.claims.length === 0) return { status: 'none', ungrounded: [] };
+  const req: RagGroundRequest = { v: 1, source_text: input.sourceText.slice(0, 20_000), entities: [], claims: [...input.claims], asset: input.asset, top_k: input.topK };
+  try {
+    const res = decodeAs(RagGroundResponse, await request(subject, encode(req), timeoutMs));
+    return { status: 'checked', ungrounded: res.results.filter((r) => r.kind === 'claim' && !r.grounded).map((r) => r.text) };
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    return { status: 'unavailable', ungrounded: [], note: `${e.name ?? 'Error'}: ${(e.message ?? String(err)).slice(0, 200)}` };
+  }
 }

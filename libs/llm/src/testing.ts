@@ -115,6 +115,7 @@ export function testDrafterSettings(overrides: Partial<DrafterSettings> = {}): D
     onBackendError: 'upstream',
     injectionCap: 0.3,
     disagreementCap: 0.5,
+    ungroundedCap: 0.4,
     rag: { mode: 'off', topK: 3, minSimilarity: 0.3, timeoutMs: 100, maxDocChars: 600 },
     ...overrides,
   };

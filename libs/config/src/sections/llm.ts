@@ -87,6 +87,11 @@ const RagUse = z
     timeout_ms: z.number().int().min(1).default(250),
     /** Each retrieved document is cut to this many characters in the prompt. @default 600 */
     max_doc_chars: z.number().int().min(50).default(600),
+    /**
+     * Ask J3's grounding service whether each sentence of the model's reasoning that states a number is supported by
+     * the news or the stored documents (flag `llm_ungrounded_claims`, confidence capped). @default true
+     */
+    check_claims: z.boolean().default(true),
   })
   .prefault({});
 
@@ -110,6 +115,8 @@ const common = {
   injection_confidence_cap: z.number().min(0).max(1).default(0.3),
   /** Confidence ceiling when the model's direction contradicts a clear J5 sentiment. @default 0.5 */
   disagreement_confidence_cap: z.number().min(0).max(1).default(0.5),
+  /** Confidence ceiling when a numbered claim of the model is in neither the news nor J3's documents. @default 0.4 */
+  ungrounded_claim_confidence_cap: z.number().min(0).max(1).default(0.4),
   budget: BudgetSection,
   rag: RagUse,
   llama_cpp: LlamaCppSection,

@@ -85,6 +85,7 @@ function drafterActor<D extends OptDrafter | CotDrafter>(
         metrics,
         ragRequest: (subject, data, timeoutMs) => deps.transport.request(subject, data, timeoutMs),
         ragSubject: deps.names.ragSearch,
+        ragGroundSubject: deps.names.ragGround,
       };
       const built = await build(generator, base);
       deps.log.info({ stage, backend: generator.kind, model: generator.model, version: generator.modelVersion }, 'language model ready');
