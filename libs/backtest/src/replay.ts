@@ -114,11 +114,19 @@ export async function replayPipeline(opts: ReplayOptions): Promise<ReplayResult>
   // Embedded mode, always: a backtest must not write into a live deployment's bus, Redis or J3 store. J3 keeps its
   // documents in memory, so novelty is judged against this replay's earlier news only (a store left by another run
   // would hold the future), and the classifier waits for J3 instead of timing out: a replay must not depend on load.
+  // The index stays exact (flat): in time order every novelty search falls inside J3's in-memory recent window and
+  // never touches the index, while an approximate index would be retrained in this process (in-memory J3 has no
+  // folder for a child to build from), stalling the replay 10-25 s at each doubling of the corpus.
   const config: Config = {
     ...opts.config,
     nats: { ...opts.config.nats, url: null },
     redis: { ...opts.config.redis, url: null },
-    rag: { ...opts.config.rag, dir: null, novelty: { ...opts.config.rag.novelty, timeout_ms: Math.max(opts.config.rag.novelty.timeout_ms, REPLAY_RAG_TIMEOUT_MS) } },
+    rag: {
+      ...opts.config.rag,
+      dir: null,
+      index: { ...opts.config.rag.index, approximate_after: Number.MAX_SAFE_INTEGER },
+      novelty: { ...opts.config.rag.novelty, timeout_ms: Math.max(opts.config.rag.novelty.timeout_ms, REPLAY_RAG_TIMEOUT_MS) },
+    },
   };
   const { log, calibration } = opts;
   const idleMs = opts.idleTimeoutMs ?? 60_000;
