@@ -114,6 +114,10 @@ function summary(r: BacktestReport, ms: number): string {
   out += line('VADER', b.vader);
   out += `  ${'random'.padEnd(22)} Sharpe net mean ${f(b.random.sharpe_net_mean)}, sd ${f(b.random.sharpe_net_sd)}, range ${f(b.random.sharpe_net_min)}..${f(b.random.sharpe_net_max)} over ${b.random.seeds.length} seeds\n`;
   out += line('buy-and-hold', b.buy_and_hold);
+  const same = (name: string, x: { sharpe_net_mean: number | null; sharpe_net_sd: number | null }): string =>
+    `${name} ${f(x.sharpe_net_mean)} ± ${f(x.sharpe_net_sd)}`;
+  const u = r.random_same_universe;
+  out += `  random on each lexicon's own assets and trade points (Sharpe net): ${[u.loughran_mcdonald ? same('Loughran-McDonald', u.loughran_mcdonald) : null, same('VADER', u.vader)].filter(Boolean).join(', ')}\n`;
   if ('ece_raw' in r.calibration) {
     out += `  calibration (held out, n ${r.calibration.n_eval}): ECE ${r.calibration.ece_raw.toFixed(3)} raw → ${r.calibration.ece_calibrated.toFixed(3)} ${r.calibration.method}\n`;
   }
