@@ -10,7 +10,8 @@
  *   again from the store, so a restart (even after kill -9) serves exactly what the store holds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@himari/config';
@@ -242,11 +243,26 @@ export class IndexManager {
       let builtUpTo: number;
       let gen: number | null = null;
       let files: string[] = [];
-      if (kind === 'flat' || this.indexDir === null || this.opts.store.path === null) {
-        // Small (flat) or nothing on disk to read from: in-process, between two events of the loop.
+      if (kind === 'flat') {
+        // Flat: no training, just copies; in-process, between two events of the loop.
         const built = buildFromStore(this.opts.store, spec, upTo);
         next = built.index;
         builtUpTo = built.upTo;
+      } else if (this.indexDir === null || this.opts.store.path === null) {
+        // In memory: training IVF or linking HNSW here would stall every search and ingest for seconds (10-25 s at
+        // 40-80k documents). The child gets a copy of the store in a scratch folder instead, which goes afterwards.
+        const scratch = mkdtempSync(join(tmpdir(), 'himari-j3-build-'));
+        try {
+          const dbPath = join(scratch, 'docs.sqlite');
+          writeFileSync(dbPath, this.opts.store.serialize());
+          const base = join(scratch, 'index');
+          const result = await this.runChild({ dbPath, base, spec, upTo, threads: this.opts.cfg.threads });
+          if (this.closed) return;
+          next = loadIndex(result.spec, base);
+          builtUpTo = result.upTo;
+        } finally {
+          rmSync(scratch, { recursive: true, force: true });
+        }
       } else {
         gen = this.nextGen();
         this.pendingGen = gen;

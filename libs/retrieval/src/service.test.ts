@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bagOfWordsEncoder } from '@himari/embeddings/testing';
 import { silentLogger } from '@himari/observability';
@@ -7,6 +9,7 @@ import { ragConfig, tempDir } from './testing.ts';
 import { waitFor } from '@himari/bus/testing';
 
 const DAY = 86_400_000;
+const scratchDirs = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith('himari-j3-build-')).sort();
 const T0 = Date.parse('2024-03-01T12:00:00Z');
 
 function item(id: string, text: string, over: Partial<IngestItem> = {}): IngestItem {
@@ -147,6 +150,19 @@ describe.each(backends)('persistence and background rebuilds on %s', (backend) =
     expect(st.index.entries).toBe(160);
     const res = await svc.search({ v: 1, query: 'story 77 about topic37 and detail77', top_k: 1, min_similarity: 0 });
     expect(res.hits[0]!.id).toBe('d77');
+  });
+
+  it('in memory too, the approximate index is built by a child from a copy of the store, which is then removed', async () => {
+    const scratchBefore = scratchDirs();
+    const svc = await open(backend, { index: { approximate_after: 120, nprobe: 64, ef_search: 64 } });
+    for (let i = 0; i < 160; i++) await svc.ingest(item(`m${i}`, `story ${i} about topic${i % 40} and detail${i}`));
+    await waitFor(() => svc.stats().index.kind !== 'flat' && !svc.stats().index.building, 30_000, { message: 'approximate index swapped in' });
+    await svc.settle();
+    expect(svc.stats().index.kind).toBe(backend === 'faiss' ? 'ivf' : 'hnsw');
+    expect(svc.stats().index.entries).toBe(160);
+    const res = await svc.search({ v: 1, query: 'story 77 about topic37 and detail77', top_k: 1, min_similarity: 0 });
+    expect(res.hits[0]!.id).toBe('m77');
+    expect(scratchDirs()).toEqual(scratchBefore);
   });
 
   it('reloads after close: the same documents and the same answers', async () => {

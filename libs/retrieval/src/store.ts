@@ -218,6 +218,11 @@ export class DocStore {
     }
   }
 
+  /** The whole database as bytes (an in-memory store handing a copy to a background index build). */
+  serialize(): Buffer {
+    return this.db.serialize();
+  }
+
   /** Newest publication time stored; null when empty. */
   newestPublishedMs(): number | null {
     return this.db.prepare<[], { m: number | null }>('SELECT MAX(published_ms) AS m FROM docs').get()!.m;
