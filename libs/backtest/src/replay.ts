@@ -115,8 +115,8 @@ export async function replayPipeline(opts: ReplayOptions): Promise<ReplayResult>
   // documents in memory, so novelty is judged against this replay's earlier news only (a store left by another run
   // would hold the future), and the classifier waits for J3 instead of timing out: a replay must not depend on load.
   // The index stays exact (flat): in time order every novelty search falls inside J3's in-memory recent window and
-  // never touches the index, while an approximate index would be retrained in this process (in-memory J3 has no
-  // folder for a child to build from), stalling the replay 10-25 s at each doubling of the corpus.
+  // never touches the index, while an approximate one would be rebuilt at each doubling of the corpus, a copy of the
+  // store and a training run competing with the replay for the machine's two cores.
   const config: Config = {
     ...opts.config,
     nats: { ...opts.config.nats, url: null },
