@@ -5,6 +5,7 @@ import { decodeAs, Rejection, STAGES, Topic, TradingSignal } from '@himari/contr
 import type { Transport } from '@himari/bus';
 import type { Logger } from '@himari/observability';
 import type { SignalStore } from '@himari/signal-store';
+import { LineMatcher, type Resolution } from './line-matcher.ts';
 import { isBlank, peekId, readLines } from './lines.ts';
 import { createScorer, createStore, createTransport, namesFor, startActors, type RunningActors, type SelectedScorer } from './process.ts';
 
@@ -45,15 +46,9 @@ export interface BatchRunSummary {
   sentimentModel: string;
 }
 
-interface Pending {
-  n: number;
-  id: string | undefined;
-}
-
 /**
  * `himari run`: every non-blank input line ends as exactly one signal or one reject line. Lines are matched to
- * dead letters by their message id, and to signals by news id (an id is accepted once, so at most one line of it
- * can produce a signal).
+ * dead letters by their message id, and to signals by news id (see LineMatcher for lines sharing an id).
  */
 export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> {
   const { config, log } = opts;
@@ -65,8 +60,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
   let actors: RunningActors | undefined;
   let scorer: SelectedScorer | undefined;
 
-  const pendingByMsg = new Map<string, Pending>();
-  const pendingById = new Map<string, Pending[]>();
+  const matcher = new LineMatcher();
   let published = 0;
   let signals = 0;
   let rejected = 0;
@@ -77,14 +71,18 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
     opts.onProgress?.({ published, resolved: signals + rejected, signals, rejected });
     wake?.();
   };
-  const resolveLine = (p: Pending): void => {
-    pendingByMsg.delete(msgIdOf(runId, p.n));
-    if (p.id !== undefined) {
-      const list = pendingById.get(p.id);
-      const rest = list?.filter((q) => q !== p) ?? [];
-      if (rest.length) pendingById.set(p.id, rest);
-      else pendingById.delete(p.id);
+  const report = (resolutions: readonly Resolution[]): void => {
+    for (const r of resolutions) {
+      if (r.kind === 'signal') {
+        signals += 1;
+        opts.onSignal(r.signal, r.line.n);
+      } else {
+        rejected += 1;
+        const id = r.line.id ?? r.rejection.news_id;
+        opts.onReject({ line: r.line.n, ...(id !== undefined ? { id } : {}), stage: r.rejection.stage, code: r.rejection.code, reason: r.rejection.reason });
+      }
     }
+    if (resolutions.length) progress();
   };
 
   const onSignal = (data: Uint8Array): void => {
@@ -95,12 +93,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
       log.error({ err: (err as Error).message }, 'undecodable signal on the stored subject');
       return;
     }
-    const p = pendingById.get(signal.id)?.[0];
-    if (!p) return; // another run's signal, or a repeated announcement
-    resolveLine(p);
-    signals += 1;
-    opts.onSignal(signal, p.n);
-    progress();
+    report(matcher.onSignal(signal));
   };
   const onDeadLetter = (data: Uint8Array): void => {
     let r: Rejection;
@@ -110,13 +103,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
       log.error({ err: (err as Error).message }, 'undecodable dead letter');
       return;
     }
-    const p = pendingByMsg.get(r.msg_id) ?? (r.news_id !== undefined ? pendingById.get(r.news_id)?.[0] : undefined);
-    if (!p) return;
-    resolveLine(p);
-    rejected += 1;
-    const id = p.id ?? r.news_id;
-    opts.onReject({ line: p.n, ...(id !== undefined ? { id } : {}), stage: r.stage, code: r.code, reason: r.reason });
-    progress();
+    report(matcher.onReject(r));
   };
 
   const taps = [
@@ -132,7 +119,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
     const maxInFlight = opts.maxInFlight ?? 2000;
     const idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
     const waitForRoom = async (limit: number): Promise<boolean> => {
-      while (pendingByMsg.size > limit) {
+      while (matcher.size > limit) {
         if (Date.now() - lastProgress > idleTimeoutMs) return false;
         await new Promise<void>((resolve) => {
           wake = resolve;
@@ -145,16 +132,15 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
 
     for await (const line of readLines(opts.input)) {
       if (isBlank(line.bytes)) continue;
-      const p: Pending = { n: line.n, id: peekId(line.bytes) };
-      pendingByMsg.set(msgIdOf(runId, line.n), p);
-      if (p.id !== undefined) pendingById.set(p.id, [...(pendingById.get(p.id) ?? []), p]);
+      matcher.add({ n: line.n, id: peekId(line.bytes), msgId: msgIdOf(runId, line.n) });
       await transport.publish(names.subject(Topic.newsRaw), line.bytes, { msgId: msgIdOf(runId, line.n) });
       published += 1;
       progress();
       if (!(await waitForRoom(maxInFlight))) break;
     }
     await waitForRoom(0);
-    const timedOut = [...pendingByMsg.values()].sort((a, b) => a.n - b.n);
+    report(matcher.flush());
+    const timedOut = matcher.pending();
     for (const p of timedOut) {
       opts.onReject({
         line: p.n,
