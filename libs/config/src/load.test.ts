@@ -21,13 +21,16 @@ describe('loadConfig', () => {
     writeFileSync(file, 'himari:\n  redis:\n    signal_ttl_s: 120\n    url: redis://file\n  nats:\n    prefix: fromfile\n');
     const c = loadConfig({
       file,
-      env: { HIMARI_REDIS_URL: 'redis://env', HIMARI_CONCURRENCY: '3' },
+      env: { HIMARI_REDIS_URL: 'redis://env', HIMARI_CONCURRENCY: '3', HIMARI_LEDGER_PATH: '/var/lib/himari/ledger.sqlite', HIMARI_RAG_DIR: '2024' },
       overrides: { nats: { prefix: 'flag' } },
     });
     expect(c.redis.signal_ttl_s).toBe(120);
     expect(c.redis.url).toBe('redis://env');
     expect(c.nats.prefix).toBe('flag');
     expect(c.actors.concurrency).toBe(3);
+    expect(c.calibration.ledger_path).toBe('/var/lib/himari/ledger.sqlite');
+    // A folder named with digits stays a path.
+    expect(c.rag.dir).toBe('2024');
   });
 
   it('names every invalid key', () => {

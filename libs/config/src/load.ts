@@ -15,6 +15,10 @@ export const ENV_KEYS = {
   HIMARI_LOG_LEVEL: 'observability.log_level',
   HIMARI_METRICS_PORT: 'observability.metrics_port',
   HIMARI_CONCURRENCY: 'actors.concurrency',
+  /** Where the stateful actors keep their files (a container's volume). */
+  HIMARI_LEDGER_PATH: 'calibration.ledger_path',
+  HIMARI_RAG_DIR: 'rag.dir',
+  HIMARI_COT_DB_PATH: 'llm.cot.db_path',
 } as const;
 
 export interface LoadOptions {
@@ -69,7 +73,8 @@ function envToInput(env: Readonly<Record<string, string | undefined>>): Record<s
   for (const [name, path] of Object.entries(ENV_KEYS)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    const value = /^\d+$/.test(raw) && !path.endsWith('url') && !path.endsWith('prefix') ? Number(raw) : raw;
+    // Counts and ports are numbers; names, URLs and file paths stay strings even when they are all digits.
+    const value = /^\d+$/.test(raw) && !/(url|prefix|path|dir)$/.test(path) ? Number(raw) : raw;
     out = deepMerge(out, pathToObject(path, value));
   }
   return out;
