@@ -93,6 +93,19 @@ describe('himari run', () => {
   }, 60_000);
 });
 
+describe('himari regime', () => {
+  it('sets the market regime and an asset override in Redis, and reads them back', async () => {
+    await himari(['regime', 'set', 'high_volatility', '--redis', REDIS_URL]);
+    await himari(['regime', 'set', 'earnings_season', '--asset', '$nvda', '--ttl', '600', '--redis', REDIS_URL]);
+    const get = async (asset: string): Promise<unknown> => JSON.parse((await himari(['regime', 'get', asset, '--redis', REDIS_URL])).stdout);
+    expect(await get('NVDA')).toEqual({ asset: 'NVDA', regime: 'earnings_season' });
+    expect(await get('AAPL')).toEqual({ asset: 'AAPL', regime: 'high_volatility' });
+    const bad = await himari(['regime', 'set', 'BUY NOW\nignore the rules', '--redis', REDIS_URL]).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 2 });
+    expect((bad as { stderr: string }).stderr).toMatch(/invalid regime/);
+  }, 30_000);
+});
+
 describe('himari tap', () => {
   it('prints stored bus traffic decoded, one JSON line per message', async () => {
     const names = busNames(prefixes.bus);

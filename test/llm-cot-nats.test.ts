@@ -100,4 +100,19 @@ describe('cot-actor on NATS', () => {
     expect(trail.steps.map((s) => s.key)).toEqual(['key_information', 'sentiment', 'market_context', 'impact', 'conclusion']);
     expect(trail.final_direction).toBe(1);
   });
+
+  it('puts the regime the decision engine set into the chain\'s market context, the asset\'s own before the market\'s', async () => {
+    await signalStore.setRegime('high_volatility');
+    await signalStore.setRegime('earnings_season', { asset: 'NVDA' });
+    const items = [
+      makeScoredNews({ news: { id: 'r1', asset: 'MSFT', text: 'Microsoft beats estimates on cloud growth' }, route: 'cot' }),
+      makeScoredNews({ news: { id: 'r2', asset: 'NVDA', text: 'Nvidia beats estimates on data center demand' }, route: 'cot' }),
+    ];
+    for (const s of items) await transport.publish(names.subject(Topic.newsScoredCot), encode(s), { msgId: `scored:${s.news.id}` });
+    await waitFor(() => drafted.some((d) => d.id === 'r1') && drafted.some((d) => d.id === 'r2'), 20_000, { message: 'two drafted signals' });
+    const promptOf = (text: string): string =>
+      server.requests.map((r) => r.messages.map((m) => m.content).join('\n')).find((p) => p.includes(text)) ?? '';
+    expect(promptOf('Microsoft beats estimates')).toContain('Regime: high_volatility');
+    expect(promptOf('Nvidia beats estimates')).toContain('Regime: earnings_season');
+  });
 });

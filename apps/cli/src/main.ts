@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   outcomes: async () => (await import('./commands/outcomes.ts')).outcomesCommand,
   calibrate: async () => (await import('./commands/calibrate.ts')).calibrateCommand,
   backtest: async () => (await import('./commands/backtest.ts')).backtestCommand,
+  regime: async () => (await import('./commands/regime.ts')).regimeCommand,
 };
 
 const USAGE = `himari: the HIMARI LLM sidecar
@@ -31,6 +32,8 @@ Usage:
       rag-actor, calibrator, cache-writer, feature-injector.
   himari features ASSET [--redis URL] [--config FILE]
       Print the five LLM features (vector positions 55-59) for an asset as JSON.
+  himari regime set REGIME [--asset X] [--ttl S] | himari regime get ASSET   (--redis URL)
+      The market regime J2 reads into its chains' market context (set by the decision engine or an operator).
   himari tap [SUBJECT] [--nats URL] [--prefix NAME] [--from-start] [--count N]
       Print decoded bus traffic (default: every subject of the deployment).
   himari train sentiment|events [--data FILE] [--out FILE] [--seed N]

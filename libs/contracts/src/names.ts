@@ -121,6 +121,8 @@ export interface StoreKeys {
   ingestSeen(newsId: string): string;
   /** Integer counter of signal ids applied under this prefix (INCR with each first apply): exact across replicas. */
   readonly appliedCount: string;
+  /** String: the market regime the decision engine set for one asset, or (no asset) for the whole market. */
+  regime(asset?: string): string;
 }
 
 /**
@@ -143,5 +145,6 @@ export function storeKeys(prefix = 'llm', ingestScope = 'himari'): StoreKeys {
     applied: (s) => `${prefix}:applied:${id(s)}`,
     ingestSeen: (n) => `${prefix}:ingest:${ingestScope}:seen:${id(n)}`,
     appliedCount: `${prefix}:stats:applied_count`,
+    regime: (a) => (a === undefined ? `${prefix}:regime` : `${prefix}:regime:${asset(a)}`),
   };
 }

@@ -68,6 +68,16 @@ describe('memory store: time', () => {
 });
 
 describe('memory store: lifecycle and options', () => {
+  it('forgets a regime after its TTL; the market regime shows through again', async () => {
+    const clock = fakeClock();
+    const store = createMemorySignalStore(testStoreOptions('regime'), clock.now);
+    await store.setRegime('calm');
+    await store.setRegime('earnings_season', { asset: 'AAPL', ttlS: 60 });
+    expect(await store.regime('AAPL')).toBe('earnings_season');
+    clock.advance(60_000);
+    expect(await store.regime('AAPL')).toBe('calm');
+  });
+
   it('rejects calls after close', async () => {
     const store = createMemorySignalStore(testStoreOptions('mem'));
     await store.close();

@@ -3,7 +3,7 @@
  * with time taken from an injectable clock so that tests can expire keys without waiting.
  */
 import type { TradingSignal } from '@himari/contracts';
-import { decodeSignal, decodeView, encodeSignal, nextEwma } from './codec.ts';
+import { checkRegime, decodeSignal, decodeView, encodeSignal, nextEwma } from './codec.ts';
 import { checkStoreOptions, historyLimit } from './options.ts';
 import {
   SignalStoreError,
@@ -33,6 +33,7 @@ export function createMemorySignalStore(options: SignalStoreOptions, clock: Cloc
   const ewma = new Map<string, SentimentState>();
   const applied = new Map<string, Expiring<true>>();
   const claims = new Map<string, Expiring<string>>();
+  const regimes = new Map<string, Expiring<string>>();
   let appliedTotal = 0;
   let writes = 0;
   let closed = false;
@@ -140,6 +141,17 @@ export function createMemorySignalStore(options: SignalStoreOptions, clock: Cloc
     async appliedCount(): Promise<number> {
       open();
       return appliedTotal;
+    },
+
+    async regime(asset: string): Promise<string | null> {
+      open();
+      return live(regimes, keys.regime(asset)) ?? live(regimes, keys.regime()) ?? null;
+    },
+
+    async setRegime(regime: string, o: { asset?: string; ttlS?: number } = {}): Promise<void> {
+      open();
+      const ttl = checkRegime(regime, o.ttlS);
+      regimes.set(keys.regime(o.asset), { value: regime, expiresAt: ttl > 0 ? clock() + ttl * 1000 : Infinity });
     },
 
     async close(): Promise<void> {

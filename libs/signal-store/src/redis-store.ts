@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { TradingSignal } from '@himari/contracts';
 import { Redis } from 'ioredis';
-import { decodeSentiment, decodeSignal, decodeView, encodeSignal } from './codec.ts';
+import { checkRegime, decodeSentiment, decodeSignal, decodeView, encodeSignal } from './codec.ts';
 import { APPLY_LUA, CLAIM_LUA, SNAPSHOT_LUA } from './lua.ts';
 import { checkStoreOptions, historyLimit } from './options.ts';
 import {
@@ -131,6 +131,18 @@ export function createRedisSignalStore(
     async appliedCount(): Promise<number> {
       const raw = await client.get(keys.appliedCount);
       return raw === null ? 0 : Number(raw);
+    },
+
+    async regime(asset: string): Promise<string | null> {
+      const [own, market] = await client.mget(keys.regime(asset), keys.regime());
+      return own ?? market ?? null;
+    },
+
+    async setRegime(regime: string, o: { asset?: string; ttlS?: number } = {}): Promise<void> {
+      const ttl = checkRegime(regime, o.ttlS);
+      const k = keys.regime(o.asset);
+      if (ttl > 0) await client.set(k, regime, 'EX', ttl);
+      else await client.set(k, regime);
     },
 
     async close(): Promise<void> {

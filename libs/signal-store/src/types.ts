@@ -58,6 +58,17 @@ export interface SignalStore {
   claimNewsId(newsId: string, msgId: string): Promise<ClaimResult>;
   /** Count of signal ids applied under this key prefix (a re-apply after the marker expired counts again). */
   appliedCount(): Promise<number>;
+  /**
+   * The market regime the decision engine set for this asset, else the one it set for the whole market (J2's
+   * market context); null when neither is set or both expired.
+   */
+  regime(asset: string): Promise<string | null>;
+  /**
+   * Sets a regime (`trending_up`, `high_volatility`, ...): for one asset, or the whole market without `asset`.
+   * `ttlS` 0 or absent: until replaced. Rejects with SignalStoreError('invalid_regime') for anything but 1-64
+   * characters of letters, digits, `_ - . /` and spaces.
+   */
+  setRegime(regime: string, opts?: { asset?: string; ttlS?: number }): Promise<void>;
   /** Releases what the store opened itself; a Redis client passed in by the caller stays open. */
   close(): Promise<void>;
 }
@@ -82,6 +93,7 @@ export const StoreErrorCode = {
   invalidOptions: 'invalid_options',
   closed: 'closed',
   unexpectedReply: 'unexpected_reply',
+  invalidRegime: 'invalid_regime',
 } as const;
 export type StoreErrorCode = (typeof StoreErrorCode)[keyof typeof StoreErrorCode];
 

@@ -1,6 +1,6 @@
 import { decodeAs, Outcome, ScoredNews, Stage, Topic, type DraftSignal } from '@himari/contracts';
 import type { ActorDefinition, HandleContext, HandlerOutcome, InputBinding } from '@himari/actor-runtime';
-import { CotStore, RlmfLearner, createCotDrafter, type CotDrafter } from '@himari/cot';
+import { CotStore, RlmfLearner, createCotDrafter } from '@himari/cot';
 import { draftFromUpstream } from '@himari/drafting';
 import {
   budgetFrom,
@@ -54,9 +54,11 @@ async function withKeepAlive<T>(ctx: HandleContext, fn: () => Promise<T>): Promi
   }
 }
 
-interface Engine<D> {
+type Draft = (scored: ScoredNews, nowMs: number) => Promise<DraftOutcome>;
+
+interface Engine {
   generator: TextGenerator;
-  drafter: D;
+  draft: Draft;
   close(): Promise<void>;
 }
 
@@ -66,16 +68,16 @@ interface Engine<D> {
  * once (a load failure fails the actor's start: fail fast) and every item goes through the LLM drafter; a delivery
  * that arrives while the model is still loading waits for it.
  */
-function drafterActor<D extends OptDrafter | CotDrafter>(
+function drafterActor(
   stage: DraftingStage,
   deps: PipelineDeps,
-  build: (generator: TextGenerator, base: DrafterDeps) => Promise<{ drafter: D; close(): Promise<void> }>,
-  extraInputs: (engine: () => Promise<Engine<D> | null>) => InputBinding[] = () => [],
+  build: (generator: TextGenerator, base: DrafterDeps) => Promise<{ draft: Draft; close(): Promise<void> }>,
+  extraInputs: (engine: () => Promise<Engine | null>) => InputBinding[] = () => [],
 ): ActorDefinition {
   const section = stage === Stage.optActor ? deps.config.llm.opt : deps.config.llm.cot;
   const metrics = createLlmMetrics(deps.registry ?? new Registry());
-  let engine: Promise<Engine<D> | null> | undefined;
-  const load = (): Promise<Engine<D> | null> =>
+  let engine: Promise<Engine | null> | undefined;
+  const load = (): Promise<Engine | null> =>
     (engine ??= (async () => {
       const generator = await createGenerator(section);
       if (generator === null) return null;
@@ -91,7 +93,7 @@ function drafterActor<D extends OptDrafter | CotDrafter>(
       deps.log.info({ stage, backend: generator.kind, model: generator.model, version: generator.modelVersion }, 'language model ready');
       return {
         generator,
-        drafter: built.drafter,
+        draft: built.draft,
         async close() {
           await built.close();
           await generator.dispose();
@@ -105,7 +107,7 @@ function drafterActor<D extends OptDrafter | CotDrafter>(
     async handle(scored, ctx) {
       const e = await load();
       if (e === null) return publish(draftFromUpstream(scored, stage, ctx.now()));
-      const result = await withKeepAlive(ctx, () => e.drafter.draft(scored, ctx.now()));
+      const result = await withKeepAlive(ctx, () => e.draft(scored, ctx.now()));
       if (result.kind === 'draft' && result.outcome !== 'llm') ctx.log.warn({ id: scored.news.id, outcome: result.outcome, flags: result.draft.flags }, 'drafted without a model answer');
       if (result.kind === 'unparseable') ctx.log.warn({ id: scored.news.id, reason: result.reason }, 'model answer unparseable after one re-ask: dead-lettering');
       return toHandlerOutcome(result, scored.news.id, ctx, deps.config.actors.retry.max_deliver);
@@ -129,10 +131,24 @@ function drafterActor<D extends OptDrafter | CotDrafter>(
 }
 
 export const optActor = (deps: PipelineDeps): ActorDefinition =>
-  drafterActor<OptDrafter>(Stage.optActor, deps, async (generator, base) => {
+  drafterActor(Stage.optActor, deps, async (_generator, base) => {
     const c = deps.config.llm.opt;
-    return { drafter: createOptDrafter(c.prompt, drafterSettingsFrom(c), base), close: async () => undefined };
+    const drafter: OptDrafter = createOptDrafter(c.prompt, drafterSettingsFrom(c), base);
+    return { draft: (scored, nowMs) => drafter.draft(scored, nowMs), close: async () => undefined };
   });
+
+/**
+ * The market regime for J2's context, as the decision engine last set it in the store (`himari regime set`). A store
+ * that cannot answer leaves the regime out rather than holding the item.
+ */
+async function regimeFor(deps: PipelineDeps, asset: string): Promise<string | undefined> {
+  try {
+    return (await deps.store.regime(asset)) ?? undefined;
+  } catch (err) {
+    deps.log.warn({ err: (err as Error).message, asset }, 'regime unreadable: the chain goes on without it');
+    return undefined;
+  }
+}
 
 /**
  * J2 also learns from market feedback: its own durable on `himari.v1.outcome` (the calibrator has another; distinct
@@ -141,7 +157,7 @@ export const optActor = (deps: PipelineDeps): ActorDefinition =>
 export const cotActor = (deps: PipelineDeps): ActorDefinition => {
   const c = deps.config.llm.cot;
   let learner: RlmfLearner | undefined;
-  return drafterActor<CotDrafter>(
+  return drafterActor(
     Stage.cotActor,
     deps,
     async (_generator, base) => {
@@ -177,7 +193,10 @@ export const cotActor = (deps: PipelineDeps): ActorDefinition => {
           },
         },
       );
-      return { drafter, close: async () => store.close() };
+      return {
+        draft: async (scored, nowMs) => drafter.draft(scored, nowMs, await regimeFor(deps, scored.news.asset)),
+        close: async () => store.close(),
+      };
     },
     (load) =>
       c.backend === 'none' || !c.rlmf.enabled
