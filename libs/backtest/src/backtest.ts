@@ -174,10 +174,11 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestRun> {
   const vaderSignals = aggregateSignals(itemsOf((x) => x.vader), calendar, agg);
   const vaderRun = simulateLongShort('vader', vaderSignals, prices, range, sopts);
   const seeds = Array.from({ length: bt.random_seeds }, (_, i) => i + 1);
-  const random = seeds.map((seed) => simulateLongShort(`random-${seed}`, randomLike(pipelineSignals, seed), prices, range, sopts));
+  const randomRuns = (signals: TradePointSignals): StrategyResult[] =>
+    seeds.map((seed) => simulateLongShort(`random-${seed}`, randomLike(signals, seed), prices, range, sopts));
+  const randomOn = (signals: TradePointSignals): RandomSharpe => randomSharpe(randomRuns(signals).map((r) => r.metrics.sharpe_net));
+  const random = randomRuns(pipelineSignals);
   const bh = buyAndHold(prices, range, sopts);
-  const randomOn = (signals: TradePointSignals): RandomSharpe =>
-    randomSharpe(seeds.map((seed) => simulateLongShort(`random-${seed}`, randomLike(signals, seed), prices, range, sopts).metrics.sharpe_net));
   opts.onStage?.('baselines');
 
   let holdout: HoldoutReport | null = null;

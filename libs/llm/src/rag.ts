@@ -36,8 +36,7 @@ export async function retrieve(request: RagRequester, query: { text: string; ass
   try {
     res = decodeAs(RagSearchResponse, await request(opts.subject, encode(req), opts.timeoutMs));
   } catch (err) {
-    const e = err as { name?: string; message?: string };
-    return { hits: [], status: 'unavailable', note: `${e.name ?? 'Error'}: ${(e.message ?? String(err)).slice(0, 200)}`, droppedForInjection: 0 };
+    return { hits: [], status: 'unavailable', note: unavailableNote(err), droppedForInjection: 0 };
   }
   // The caller's own item must not come back as its own evidence.
   const relevant = res.hits.filter((h) => h.similarity >= opts.minSimilarity && h.text !== query.text);
@@ -85,7 +84,12 @@ export async function checkClaims(
     const res = decodeAs(RagGroundResponse, await request(subject, encode(req), timeoutMs));
     return { status: 'checked', ungrounded: res.results.filter((r) => r.kind === 'claim' && !r.grounded).map((r) => r.text) };
   } catch (err) {
-    const e = err as { name?: string; message?: string };
-    return { status: 'unavailable', ungrounded: [], note: `${e.name ?? 'Error'}: ${(e.message ?? String(err)).slice(0, 200)}` };
+    return { status: 'unavailable', ungrounded: [], note: unavailableNote(err) };
   }
+}
+
+/** Why the rag-actor could not answer (timeout, no responder, a bad reply), short enough for a log line. */
+function unavailableNote(err: unknown): string {
+  const e = err as { name?: string; message?: string };
+  return `${e.name ?? 'Error'}: ${(e.message ?? String(err)).slice(0, 200)}`;
 }

@@ -64,20 +64,20 @@ export class RecentVectors {
   remove(rowids: readonly number[]): void {
     if (rowids.length === 0) return;
     const gone = new Set(rowids);
-    this.all = this.all.filter((e) => !gone.has(e.rowid));
-    for (const [asset, list] of this.byAsset) {
-      const kept = list.filter((e) => !gone.has(e.rowid));
-      if (kept.length) this.byAsset.set(asset, kept);
-      else this.byAsset.delete(asset);
-    }
+    this.retain((e) => !gone.has(e.rowid));
   }
 
   private compact(): void {
     this.sinceCompact = 0;
     const floor = this.floor();
-    this.all = this.all.filter((e) => e.publishedMs >= floor);
+    this.retain((e) => e.publishedMs >= floor);
+  }
+
+  /** Keeps the entries `keep` accepts, in the full list and in every asset's (dropping assets left empty). */
+  private retain(keep: (e: RecentEntry) => boolean): void {
+    this.all = this.all.filter(keep);
     for (const [asset, list] of this.byAsset) {
-      const kept = list.filter((e) => e.publishedMs >= floor);
+      const kept = list.filter(keep);
       if (kept.length) this.byAsset.set(asset, kept);
       else this.byAsset.delete(asset);
     }

@@ -35,7 +35,8 @@ export async function regimeCommand(args: string[], ctx: CommandContext): Promis
   const store = createStore(config, namesFor(config));
   try {
     if (verb === 'get') {
-      ctx.stdout.write(`${JSON.stringify({ asset: asset(value), regime: await store.regime(asset(value)) })}\n`);
+      const a = asset(value);
+      ctx.stdout.write(`${JSON.stringify({ asset: a, regime: await store.regime(a) })}\n`);
       return 0;
     }
     const ttlS = values.ttl === undefined ? 0 : Number(values.ttl);
