@@ -46,7 +46,17 @@ function fitTimes(): Record<string, Record<string, { p50_ms: number; max_ms: num
   return out;
 }
 
-async function pathCosts(path: string | null, n: number): Promise<{ calibrate_us_p50: number; calibrate_us_p99: number; outcome_us_p50: number; outcome_us_p99: number; learn_ms_total: number; refits: number }> {
+async function pathCosts(
+  path: string | null,
+  n: number,
+): Promise<{
+  calibrate_us_p50: number;
+  calibrate_us_p99: number;
+  outcome_us_p50: number;
+  outcome_us_p99: number;
+  learn_ms_total: number;
+  refits: number;
+}> {
   const ledger = Ledger.open(path);
   const svc = new CalibrationService({
     ledger,
@@ -57,7 +67,9 @@ async function pathCosts(path: string | null, n: number): Promise<{ calibrate_us
     horizonSessions: { intraday: 1, short_term: 1, medium_term: 1, long_term: 1 },
   });
   const { conf, correct } = overconfident(n, 99);
-  const drafts = conf.map((c, i) => makeDraft({ id: `b${i}`, confidence_raw: c, published_at: new Date(Date.UTC(2015, 0, 5) + i * 1000).toISOString() }));
+  const drafts = conf.map((c, i) =>
+    makeDraft({ id: `b${i}`, confidence_raw: c, published_at: new Date(Date.UTC(2015, 0, 5) + i * 1000).toISOString() }),
+  );
   const cal: number[] = [];
   const obs: number[] = [];
   // Signals and their outcomes interleaved, as live: outcome i arrives after signal i + 500.
@@ -69,7 +81,15 @@ async function pathCosts(path: string | null, n: number): Promise<{ calibrate_us
     }
     const j = i - 500;
     if (j >= 0) {
-      const o: Outcome = { v: 1, id: `o${j}`, signal_id: `b${j}`, asset: 'AAPL', horizon_s: 86_400, realised_return: correct[j] ? 0.01 : -0.01, observed_at: Date.UTC(2015, 0, 6) + j * 1000 };
+      const o: Outcome = {
+        v: 1,
+        id: `o${j}`,
+        signal_id: `b${j}`,
+        asset: 'AAPL',
+        horizon_s: 86_400,
+        realised_return: correct[j] ? 0.01 : -0.01,
+        observed_at: Date.UTC(2015, 0, 6) + j * 1000,
+      };
       const t = performance.now();
       svc.observeOutcome(o);
       obs.push((performance.now() - t) * 1000);

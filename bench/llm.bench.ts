@@ -75,8 +75,27 @@ const items: ScoredNews[] = readFileSync(join(ROOT, 'samples/news.jsonl'), 'utf8
   .slice(0, N)
   .map((l, i) => {
     const r = JSON.parse(l) as { id: string; text: string; asset: string; source: string; published_at: string };
-    const news: NewsItem = { v: 1, id: r.id, text: r.text, asset: r.asset.replace(/^\$/, '').toUpperCase(), source: r.source, kind: 'social', published_at: r.published_at, received_at: 1_700_000_000_000 + i, truncated: false, original_chars: r.text.length, flags: [] };
-    return ScoredNews.parse({ v: 1, news, event: FIXED_EVENT, sentiment: scorer.score(news.text), route: 'opt', scored_at: news.received_at });
+    const news: NewsItem = {
+      v: 1,
+      id: r.id,
+      text: r.text,
+      asset: r.asset.replace(/^\$/, '').toUpperCase(),
+      source: r.source,
+      kind: 'social',
+      published_at: r.published_at,
+      received_at: 1_700_000_000_000 + i,
+      truncated: false,
+      original_chars: r.text.length,
+      flags: [],
+    };
+    return ScoredNews.parse({
+      v: 1,
+      news,
+      event: FIXED_EVENT,
+      sentiment: scorer.score(news.text),
+      route: 'opt',
+      scored_at: news.received_at,
+    });
   });
 
 /** Wraps a generator to add up the time spent inside `generate` for the item being drafted (async context). */
@@ -155,7 +174,9 @@ async function benchDrafter(g: TextGenerator, concurrency: number, note: string,
 /** The whole opt-actor on the in-memory bus with an instant backend: what the runtime adds per item. */
 async function benchActor(): Promise<{ p50_ms: number; p99_ms: number; items_per_s: number; n: number }> {
   const server = await startOpenAiServer(() => ({ body: completion(TINY_DECODER_ANSWER) }));
-  const config = loadConfig({ overrides: { llm: { opt: { backend: 'openai-compatible', rag: { mode: 'off' }, openai: { base_url: server.baseUrl } } } } });
+  const config = loadConfig({
+    overrides: { llm: { opt: { backend: 'openai-compatible', rag: { mode: 'off' }, openai: { base_url: server.baseUrl } } } },
+  });
   const names = busNames('benchllm');
   const transport = createMemoryTransport({ duplicateWindowMs: 60_000 });
   const store = createStore(config, names);
@@ -167,7 +188,11 @@ async function benchActor(): Promise<{ p50_ms: number; p99_ms: number; items_per
     const t = sent.get(d.id);
     if (t !== undefined) lat.push(performance.now() - t);
   });
-  const running = await startActors([Stage.optActor], { config, names, store, scorer: toAsync(scorer), log: silentLogger(), clock: Date.now, transport }, transport);
+  const running = await startActors(
+    [Stage.optActor],
+    { config, names, store, scorer: toAsync(scorer), log: silentLogger(), clock: Date.now, transport },
+    transport,
+  );
   // One item at a time: the latency of one item through the actor, not the queueing of a burst.
   const started = performance.now();
   for (const s of items) {
@@ -182,7 +207,12 @@ async function benchActor(): Promise<{ p50_ms: number; p99_ms: number; items_per
   await transport.close();
   await store.close();
   await server.close();
-  return { p50_ms: r3(quantile(lat, 0.5)), p99_ms: r3(quantile(lat, 0.99)), items_per_s: Math.round((lat.length / wall) * 10) / 10, n: lat.length };
+  return {
+    p50_ms: r3(quantile(lat, 0.5)),
+    p99_ms: r3(quantile(lat, 0.99)),
+    items_per_s: Math.round((lat.length / wall) * 10) / 10,
+    n: lat.length,
+  };
 }
 
 /** RLMF on StockNet (../shared/data): the policy's reward on the newer 30% before and after updates on the older 70%. */
@@ -193,7 +223,15 @@ async function rlmfReplay(): Promise<Record<string, unknown> | null> {
   const out: Record<string, unknown> = { experiences: xs.length };
   for (const gradient of ['sampled', 'expected'] as const) {
     const r = replay(xs, { gradient });
-    out[gradient] = { before: r.before, after: r.after, train_before: r.train_before, train_after: r.train_after, n_train: r.n_train, n_eval: r.n_eval, eval_from: r.eval_from };
+    out[gradient] = {
+      before: r.before,
+      after: r.after,
+      train_before: r.train_before,
+      train_after: r.train_after,
+      n_train: r.n_train,
+      n_eval: r.n_eval,
+      eval_from: r.eval_from,
+    };
     out['baselines'] = r.baselines;
   }
   out['note'] = 'defaults: 10 updates × 2 epochs, learning rate 0.05, seed 7; expected = Σ π(a|x)·r(a), greedy = r(argmax π)';
@@ -207,23 +245,40 @@ async function main(): Promise<void> {
   const results: Record<string, Row> = {};
 
   const llama = await createLlamaCppGenerator({ modelPath, sequences: CONCURRENCY, threads: 1, contextSize: 1024, chatTemplate: 'none' });
-  results['llama-cpp'] = await benchDrafter(llama, CONCURRENCY, 'tiny random-weight llama GGUF (64-d, 2 layers), GBNF grammar from the signal schema, 1 thread');
+  results['llama-cpp'] = await benchDrafter(
+    llama,
+    CONCURRENCY,
+    'tiny random-weight llama GGUF (64-d, 2 layers), GBNF grammar from the signal schema, 1 thread',
+  );
   await llama.dispose();
   console.log('llama-cpp', results['llama-cpp']);
 
   const server = await startEngineServer({ modelPath, sequences: CONCURRENCY, threads: 1, contextSize: 1024 });
   const openai = createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'tiny', concurrency: CONCURRENCY, timeoutMs: 60_000 });
-  results['openai-compatible'] = await benchDrafter(openai, CONCURRENCY, 'local HTTP server on the same engine, response_format json_schema');
+  results['openai-compatible'] = await benchDrafter(
+    openai,
+    CONCURRENCY,
+    'local HTTP server on the same engine, response_format json_schema',
+  );
   await server.close();
   console.log('openai-compatible', results['openai-compatible']);
 
   const tx = await createTransformersGenerator({ modelDir: writeTinyDecoder(join(dir, 'tx'), { weights: 'answer' }) });
-  results['transformers'] = await benchDrafter(tx, 1, 'tiny ONNX bigram decoder whose weights spell one signal JSON (2 generated tokens): engine time is tiny, so the ratio is the harshest case');
+  results['transformers'] = await benchDrafter(
+    tx,
+    1,
+    'tiny ONNX bigram decoder whose weights spell one signal JSON (2 generated tokens): engine time is tiny, so the ratio is the harshest case',
+  );
   await tx.dispose();
   console.log('transformers', results['transformers']);
 
   const scripted = createScriptedGenerator(() => TINY_DECODER_ANSWER);
-  results['scripted'] = await benchDrafter(scripted, 1, 'no engine (overhead_ratio null): p50 is the drafter’s own cost per item (prompt, J6, grounding, guards, assembly)', false);
+  results['scripted'] = await benchDrafter(
+    scripted,
+    1,
+    'no engine (overhead_ratio null): p50 is the drafter’s own cost per item (prompt, J6, grounding, guards, assembly)',
+    false,
+  );
   console.log('scripted', results['scripted']);
 
   const actor = await benchActor();
@@ -240,7 +295,10 @@ async function main(): Promise<void> {
       {
         ...results,
         context: {
-          actor_on_memory_bus: { ...actor, note: 'one item at a time: publish on news.scored.opt → draft on signal.drafted, the whole opt-actor with a local HTTP backend that answers at once' },
+          actor_on_memory_bus: {
+            ...actor,
+            note: 'one item at a time: publish on news.scored.opt → draft on signal.drafted, the whole opt-actor with a local HTTP backend that answers at once',
+          },
           rlmf_replay_stocknet: rlmf,
         },
         n: N,

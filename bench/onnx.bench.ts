@@ -63,7 +63,12 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** Runs `fn` on consecutive batches of `pool` until the budget is spent; times each batch. */
-async function timeBatches(pool: readonly string[], batch: number, budget: Budget, fn: (texts: string[]) => Promise<unknown>): Promise<Omit<Row, 'threads'>> {
+async function timeBatches(
+  pool: readonly string[],
+  batch: number,
+  budget: Budget,
+  fn: (texts: string[]) => Promise<unknown>,
+): Promise<Omit<Row, 'threads'>> {
   const take = (i: number): string[] => Array.from({ length: batch }, (_, k) => pool[(i * batch + k) % pool.length] as string);
   for (let i = 0; i < 2; i++) await fn(take(i)); // warm-up
   const ms: number[] = [];
@@ -90,7 +95,13 @@ async function timeBatches(pool: readonly string[], batch: number, budget: Budge
   };
 }
 
-async function benchModel(dir: string, pool: readonly string[], budget: Budget, maxLength: number, real?: { dtype: 'fp32' | 'q8' }): Promise<Row[]> {
+async function benchModel(
+  dir: string,
+  pool: readonly string[],
+  budget: Budget,
+  maxLength: number,
+  real?: { dtype: 'fp32' | 'q8' },
+): Promise<Row[]> {
   const rows: Row[] = [];
   for (const threads of THREADS) {
     const opts = loadConfig({
@@ -114,7 +125,9 @@ async function benchModel(dir: string, pool: readonly string[], budget: Budget, 
       for (const batch of BATCH_SIZES) {
         const r = await timeBatches(pool, batch, budget, (t) => c.classify(t));
         rows.push({ threads, ...r });
-        log(`  threads ${threads} batch ${String(batch).padStart(2)}: ${r.sentences_per_s} sentences/s (${r.sentences_per_cpu_s} per CPU-s), p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms per batch (${r.batches} batches)`);
+        log(
+          `  threads ${threads} batch ${String(batch).padStart(2)}: ${r.sentences_per_s} sentences/s (${r.sentences_per_cpu_s} per CPU-s), p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms per batch (${r.batches} batches)`,
+        );
       }
     } finally {
       await c.dispose();
@@ -128,7 +141,9 @@ function log(s: string): void {
 }
 
 function sampleSentences(): string[] {
-  const lines = readFileSync(join(ROOT, 'samples/news.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(join(ROOT, 'samples/news.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   return lines.flatMap((l) => splitSentences((JSON.parse(l) as { text: string }).text)).slice(0, 512);
 }
 
@@ -139,7 +154,9 @@ function sentenceOfTokens(tokens: number, shift: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values: args } = parseArgs({ options: { 'skip-base': { type: 'boolean' }, model: { type: 'string' }, dtype: { type: 'string' } } });
+  const { values: args } = parseArgs({
+    options: { 'skip-base': { type: 'boolean' }, model: { type: 'string' }, dtype: { type: 'string' } },
+  });
   const skipBase = args['skip-base'] ?? false;
   const dtype = args.dtype ?? 'fp32';
   if (dtype !== 'fp32' && dtype !== 'q8') throw new Error('--dtype is fp32 or q8');
@@ -150,12 +167,16 @@ async function main(): Promise<void> {
     const sentences = sampleSentences();
     const tinyOpts: TinyBertOptions = { out: join(tmp, 'tiny'), seed: 1 };
     const tiny = writeTinyBert(tinyOpts);
-    const probe = await loadOnnxClassifier(loadConfig({ overrides: { sentiment: { onnx: { path: tiny.dir, self_check: { expect_direction: false } } } } }).sentiment.onnx);
+    const probe = await loadOnnxClassifier(
+      loadConfig({ overrides: { sentiment: { onnx: { path: tiny.dir, self_check: { expect_direction: false } } } } }).sentiment.onnx,
+    );
     const tokenCounts = probe.countTokens(sentences);
     const tinyLoadMs = probe.info.loadMs;
     await probe.dispose();
 
-    log(`tiny model (hidden ${tiny.shape.hidden}, ${tiny.shape.layers} layers, ${parameterCount(tiny.shape)} parameters), ${sentences.length} sample sentences`);
+    log(
+      `tiny model (hidden ${tiny.shape.hidden}, ${tiny.shape.layers} layers, ${parameterCount(tiny.shape)} parameters), ${sentences.length} sample sentences`,
+    );
     const tinyRows = await benchModel(tiny.dir, sentences, { minBatches: 50, minMs: 1000, maxBatches: 3000 }, 128);
     out['tiny'] = {
       shape: tiny.shape,
@@ -171,15 +192,23 @@ async function main(): Promise<void> {
     const lexicon = createLexiconScorer();
     const lexRows: Row[] = [];
     for (const batch of BATCH_SIZES) {
-      const r = await timeBatches(sentences, batch, { minBatches: 200, minMs: 1000, maxBatches: 100_000 }, async (t) => lexicon.scoreBatch(t));
+      const r = await timeBatches(sentences, batch, { minBatches: 200, minMs: 1000, maxBatches: 100_000 }, async (t) =>
+        lexicon.scoreBatch(t),
+      );
       lexRows.push({ threads: null, ...r });
-      log(`  batch ${String(batch).padStart(2)}: ${r.sentences_per_s} sentences/s (${r.sentences_per_cpu_s} per CPU-s), p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms per batch`);
+      log(
+        `  batch ${String(batch).padStart(2)}: ${r.sentences_per_s} sentences/s (${r.sentences_per_cpu_s} per CPU-s), p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms per batch`,
+      );
     }
     out['lexicon'] = { model: lexicon.name, version: lexicon.version, results: lexRows };
 
     if (args.model !== undefined) {
       log(`model ${args.model} (${dtype}), the same sample sentences`);
-      out['model'] = { path: args.model, dtype, results: await benchModel(args.model, sentences, { minBatches: 5, minMs: 3000, maxBatches: 500 }, 128, { dtype }) };
+      out['model'] = {
+        path: args.model,
+        dtype,
+        results: await benchModel(args.model, sentences, { minBatches: 5, minMs: 3000, maxBatches: 500 }, 128, { dtype }),
+      };
     }
 
     if (!skipBase) {
@@ -187,7 +216,9 @@ async function main(): Promise<void> {
       const runs: Record<string, Row[]> = {};
       for (const seq of [32, 64]) {
         const pool = Array.from({ length: 64 }, (_, i) => sentenceOfTokens(seq, i));
-        log(`BERT-base shape (${parameterCount(base.shape)} parameters; FinBERT: 109.5M with its 30,522-token vocabulary), inputs of ${seq} tokens`);
+        log(
+          `BERT-base shape (${parameterCount(base.shape)} parameters; FinBERT: 109.5M with its 30,522-token vocabulary), inputs of ${seq} tokens`,
+        );
         runs[`seq_${seq}`] = await benchModel(base.dir, pool, { minBatches: 5, minMs: 3000, maxBatches: 200 }, 128);
       }
       out['bert_base_shape'] = {
@@ -202,13 +233,23 @@ async function main(): Promise<void> {
   }
   const result = {
     ...out,
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadavg_start: load0.map((x) => round(x, 2)), loadavg_end: loadavg().map((x) => round(x, 2)) },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      loadavg_start: load0.map((x) => round(x, 2)),
+      loadavg_end: loadavg().map((x) => round(x, 2)),
+    },
     onnxruntime: 'onnxruntime-node 1.30.0 (CPU) via @huggingface/transformers 4.3.1',
     at: new Date().toISOString(),
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/onnx.json'), JSON.stringify(result, null, 2) + '\n');
-  log(`wrote bench/results/onnx.json (load average ${load0.map((x) => x.toFixed(2)).join(' ')} at start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at end)`);
+  log(
+    `wrote bench/results/onnx.json (load average ${load0.map((x) => x.toFixed(2)).join(' ')} at start, ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} at end)`,
+  );
 }
 
 await main();

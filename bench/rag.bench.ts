@@ -49,7 +49,9 @@ const NOISE = 0.3;
 const QUERIES = 200;
 const GOAL_RECALL = 0.95;
 
-const { values } = parseArgs({ options: { sizes: { type: 'string' }, 'budget-s': { type: 'string' }, 'ef-construction': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string' }, 'budget-s': { type: 'string' }, 'ef-construction': { type: 'string' } },
+});
 /** HNSW build quality: 40 reached recall@10 0.82 at 1M even with efSearch 256, so the default builds deeper graphs. */
 const EF_CONSTRUCTION = Number(values['ef-construction'] ?? 100);
 const EF_SEARCH_SWEEP = [16, 32, 64, 128, 256, 512, 1024];
@@ -149,16 +151,27 @@ async function indexBench(backend: BackendName): Promise<SizeResult[]> {
 
     log(`n=${n}: flat (${backend}), exact: the recall reference`);
     const flat = buildForBench({ backend, kind: 'flat', params: defaultParams(), base });
-    const truth = flat.index instanceof FaissVectorIndex ? flat.index.searchMany(queries, 10) : queries.map((q) => flat.index.search(q, 10).rowids);
+    const truth =
+      flat.index instanceof FaissVectorIndex ? flat.index.searchMany(queries, 10) : queries.map((q) => flat.index.search(q, 10).rowids);
     // The reference itself: recall 1 by construction; latency on the first 50 queries (exact search is slow at 1M).
-    res.by_kind['flat'] = summarize({ backend, kind: 'flat' }, flat, measureSearch(flat.index, queries.slice(0, 50), truth, { warmup: 3, recall: false }));
+    res.by_kind['flat'] = summarize(
+      { backend, kind: 'flat' },
+      flat,
+      measureSearch(flat.index, queries.slice(0, 50), truth, { warmup: 3, recall: false }),
+    );
     log(`  flat: ${JSON.stringify(res.by_kind['flat'])}`);
 
     if (backend === 'faiss') {
       // nlist: 4·√n up to 100k; at 1M, 2048 lists keep k-means training inside the budget on one core.
       const nlist = n >= 1_000_000 ? 2048 : Math.max(1, Math.min(Math.round(4 * Math.sqrt(n)), Math.floor(n / 39)));
       log(`n=${n}: IVF${nlist},Flat (faiss)`);
-      const ivf = buildForBench({ backend, kind: 'ivf', params: { ...defaultParams(), nlist }, base, trainPerList: n >= 1_000_000 ? 30 : 40 });
+      const ivf = buildForBench({
+        backend,
+        kind: 'ivf',
+        params: { ...defaultParams(), nlist },
+        base,
+        trainPerList: n >= 1_000_000 ? 30 : 40,
+      });
       const s = tuneSearch(ivf.index, 'nprobe', [4, 8, 16, 32, 64, 128], queries, truth, GOAL_RECALL);
       res.by_kind['ivf'] = { ...summarize({ backend, kind: 'ivf' }, ivf, measureSearch(ivf.index, queries, truth)), sweep: s.rows };
       log(`  ivf: ${JSON.stringify(res.by_kind['ivf'])}`);
@@ -168,20 +181,38 @@ async function indexBench(backend: BackendName): Promise<SizeResult[]> {
     const projected = hnswMsPerDoc === null ? 0 : hnswMsPerDoc * n * 1.3;
     const left = BUDGET_MS - elapsed();
     if (projected > left * 0.6) {
-      res.by_kind['hnsw'] = { skipped: `HNSW build projected at ${(projected / 1000).toFixed(0)} s on one core (${hnswMsPerDoc!.toFixed(2)} ms/doc measured at the previous size); ${(left / 1000).toFixed(0)} s of the ${BUDGET_MS / 1000} s budget left` };
+      res.by_kind['hnsw'] = {
+        skipped: `HNSW build projected at ${(projected / 1000).toFixed(0)} s on one core (${hnswMsPerDoc!.toFixed(2)} ms/doc measured at the previous size); ${(left / 1000).toFixed(0)} s of the ${BUDGET_MS / 1000} s budget left`,
+      };
       log(`  hnsw: skipped (${(res.by_kind['hnsw'] as { skipped: string }).skipped})`);
     } else {
       log(`n=${n}: HNSW32 (${hnswBackend})`);
-      const hnsw = buildForBench({ backend: hnswBackend, kind: 'hnsw', params: { ...defaultParams(), hnswM: 32, efConstruction: EF_CONSTRUCTION }, base });
+      const hnsw = buildForBench({
+        backend: hnswBackend,
+        kind: 'hnsw',
+        params: { ...defaultParams(), hnswM: 32, efConstruction: EF_CONSTRUCTION },
+        base,
+      });
       if (hnswBackend === 'hnswlib') hnswMsPerDoc = hnsw.buildMs / n;
       const s = tuneSearch(hnsw.index, 'efSearch', EF_SEARCH_SWEEP, queries, truth, GOAL_RECALL);
-      res.by_kind['hnsw'] = { ...summarize({ backend: hnswBackend, kind: 'hnsw' }, hnsw, measureSearch(hnsw.index, queries, truth)), sweep: s.rows };
+      res.by_kind['hnsw'] = {
+        ...summarize({ backend: hnswBackend, kind: 'hnsw' }, hnsw, measureSearch(hnsw.index, queries, truth)),
+        sweep: s.rows,
+      };
       if (hnswBackend === 'faiss' && n <= 10_000) {
         // Also the fallback library at this size, so the two HNSW implementations can be compared on one row set.
-        const lib = buildForBench({ backend: 'hnswlib', kind: 'hnsw', params: { ...defaultParams(), hnswM: 32, efConstruction: EF_CONSTRUCTION }, base });
+        const lib = buildForBench({
+          backend: 'hnswlib',
+          kind: 'hnsw',
+          params: { ...defaultParams(), hnswM: 32, efConstruction: EF_CONSTRUCTION },
+          base,
+        });
         hnswMsPerDoc = lib.buildMs / n;
         const s2 = tuneSearch(lib.index, 'efSearch', EF_SEARCH_SWEEP, queries, truth, GOAL_RECALL);
-        res.by_kind['hnsw_hnswlib'] = { ...summarize({ backend: 'hnswlib', kind: 'hnsw' }, lib, measureSearch(lib.index, queries, truth)), sweep: s2.rows };
+        res.by_kind['hnsw_hnswlib'] = {
+          ...summarize({ backend: 'hnswlib', kind: 'hnsw' }, lib, measureSearch(lib.index, queries, truth)),
+          sweep: s2.rows,
+        };
         log(`  hnsw (hnswlib): ${JSON.stringify(res.by_kind['hnsw_hnswlib'])}`);
       }
       log(`  hnsw: ${JSON.stringify(res.by_kind['hnsw'])}`);
@@ -203,7 +234,15 @@ async function serviceBench(docs: number) {
   const t0 = performance.now();
   for (let i = 0; i < docs; i++) {
     const s = samples[i % samples.length]!;
-    await svc.ingest({ id: `b${i}`, text: `${s.text} [${Math.floor(i / samples.length)}]`, asset: s.asset, source: 'bench', kind: 'social', published_at: s.published_at, received_at: now });
+    await svc.ingest({
+      id: `b${i}`,
+      text: `${s.text} [${Math.floor(i / samples.length)}]`,
+      asset: s.asset,
+      source: 'bench',
+      kind: 'social',
+      published_at: s.published_at,
+      received_at: now,
+    });
   }
   const ingestMs = performance.now() - t0;
   svc.snapshot();
@@ -233,9 +272,9 @@ async function serviceBench(docs: number) {
 }
 
 const CAVEATS = [
-  'Topic centres are random unit vectors, nearly orthogonal in 384 dimensions: once IVF has at least as many lists as topics (100k, 1M) the true neighbours sit in the query\'s own list and nprobe 4 reaches recall 1.0. On the project encoder\'s real vectors IVF needed nprobe 48 of 512 lists for 0.95 (models/encoder/eval-retrieval.json, index section): that is the realistic figure.',
+  "Topic centres are random unit vectors, nearly orthogonal in 384 dimensions: once IVF has at least as many lists as topics (100k, 1M) the true neighbours sit in the query's own list and nprobe 4 reaches recall 1.0. On the project encoder's real vectors IVF needed nprobe 48 of 512 lists for 0.95 (models/encoder/eval-retrieval.json, index section): that is the realistic figure.",
   'The machine has 2 cores shared with other sessions (load_average_at_start); the raw p99 includes their preemption, the best-of-3 p99 mostly does not.',
-  'faiss is Debian\'s generic libfaiss 1.7.3 build (no AVX2 kernels): flat scans and faiss HNSW are several times slower than an optimised build would be; hnswlib-node is compiled on this machine.',
+  "faiss is Debian's generic libfaiss 1.7.3 build (no AVX2 kernels): flat scans and faiss HNSW are several times slower than an optimised build would be; hnswlib-node is compiled on this machine.",
   'HNSW sizes are skipped when the build projected from the previous size does not fit the remaining budget.',
 ];
 
@@ -255,7 +294,9 @@ async function main(): Promise<void> {
       n: s.n,
       p99_goal_ms: s.n >= 1_000_000 ? 5 : s.n >= 100_000 ? 2 : null,
       meeting_goal_raw_p99: rows.filter(([, r]) => r.recall_at_10 >= GOAL_RECALL && r.p99_ms <= goal).map(([k]) => k),
-      meeting_goal_best_of_3_p99: rows.filter(([, r]) => r.recall_at_10 >= GOAL_RECALL && (r.p99_ms_best_of_3 ?? Infinity) <= goal).map(([k]) => k),
+      meeting_goal_best_of_3_p99: rows
+        .filter(([, r]) => r.recall_at_10 >= GOAL_RECALL && (r.p99_ms_best_of_3 ?? Infinity) <= goal)
+        .map(([k]) => k),
     };
   });
   const result = {

@@ -44,7 +44,10 @@ beforeAll(() => {
   const lists = fakeLmLists();
   writeFileSync(join(lm, 'LM2018_Positive.txt'), lists.positive);
   writeFileSync(join(lm, 'LM2018_Negative.txt'), lists.negative);
-  writeFileSync(news, ['{"id":"no-time","text":"undated","asset":"SYN01"}', ...market.news.map((n) => JSON.stringify(n))].join('\n') + '\n');
+  writeFileSync(
+    news,
+    ['{"id":"no-time","text":"undated","asset":"SYN01"}', ...market.news.map((n) => JSON.stringify(n))].join('\n') + '\n',
+  );
 });
 
 afterAll(async () => {
@@ -57,7 +60,23 @@ describe('himari backtest', () => {
     const json = join(dir, 'out/backtest.json');
     const html = join(dir, 'out/backtest.html');
     const ledger = join(dir, 'out/ledger.sqlite');
-    const { stderr } = await himari(['backtest', '--news', news, '--prices', prices, '--lm', lm, '--config', config, '--json', json, '--html', html, '--ledger', ledger]);
+    const { stderr } = await himari([
+      'backtest',
+      '--news',
+      news,
+      '--prices',
+      prices,
+      '--lm',
+      lm,
+      '--config',
+      config,
+      '--json',
+      json,
+      '--html',
+      html,
+      '--ledger',
+      ledger,
+    ]);
     expect(stderr).toMatch(/pipeline/);
     const r = JSON.parse(readFileSync(json, 'utf8'));
     const fields = ['sharpe_net', 'sharpe_gross', 'ic', 'ic_t', 'hit_rate', 'annual_return', 'max_drawdown', 'turnover'];
@@ -97,7 +116,9 @@ describe('himari backtest', () => {
   }, 120_000);
 
   it('refuses a missing Loughran-McDonald folder instead of silently dropping the baseline', async () => {
-    await expect(himari(['backtest', '--news', news, '--prices', prices, '--lm', join(dir, 'nope'), '--config', config])).rejects.toMatchObject({ code: 2 });
+    await expect(
+      himari(['backtest', '--news', news, '--prices', prices, '--lm', join(dir, 'nope'), '--config', config]),
+    ).rejects.toMatchObject({ code: 2 });
   }, 60_000);
 });
 
@@ -114,10 +135,26 @@ describe('himari outcomes ingest', () => {
   }, 60_000);
 
   it('publishes them on the outcome subject of a NATS deployment', async () => {
-    const { stdout } = await himari(['outcomes', 'ingest', join(prices, 'SYN00.csv'), '--nats', NATS_URL, '--prefix', prefixes.bus, '--config', config]);
+    const { stdout } = await himari([
+      'outcomes',
+      'ingest',
+      join(prices, 'SYN00.csv'),
+      '--nats',
+      NATS_URL,
+      '--prefix',
+      prefixes.bus,
+      '--config',
+      config,
+    ]);
     expect(stdout).toMatch(/118 published/);
     const names = busNames(prefixes.bus);
-    const t = await connectNatsTransport({ url: NATS_URL, names, duplicateWindowMs: 60_000, maxAgeMs: 3_600_000, name: 'outcomes-cli-test' });
+    const t = await connectNatsTransport({
+      url: NATS_URL,
+      names,
+      duplicateWindowMs: 60_000,
+      maxAgeMs: 3_600_000,
+      name: 'outcomes-cli-test',
+    });
     try {
       expect(await t.readStored(names.subject(Topic.outcome), () => undefined)).toBe(118);
     } finally {

@@ -63,7 +63,13 @@ describe('himari backtest: no look-ahead', () => {
     for (const [id, s] of a.run.signals) {
       if (Date.parse(s.published_at) >= plantMs) continue;
       const t = b.run.signals.get(id)!;
-      expect({ ...t, received_at: 0, drafted_at: 0, timestamp: 0, latency_ms: 0 }).toEqual({ ...s, received_at: 0, drafted_at: 0, timestamp: 0, latency_ms: 0 });
+      expect({ ...t, received_at: 0, drafted_at: 0, timestamp: 0, latency_ms: 0 }).toEqual({
+        ...s,
+        received_at: 0,
+        drafted_at: 0,
+        timestamp: 0,
+        latency_ms: 0,
+      });
     }
 
     // The planted item is not ignored: at its own trade point SYN03 joins the ranking with a negative signal.
@@ -79,13 +85,16 @@ describe('himari backtest: no look-ahead', () => {
     const { run, ledger } = await backtest(market.news);
     const labels = ledger.directionalLabels();
     const learntOrder = new Map<string, number[]>();
-    for (const l of [...labels].sort((x, y) => x.seq - y.seq)) learntOrder.set(l.cal_key, [...(learntOrder.get(l.cal_key) ?? []), l.observed_ms]);
+    for (const l of [...labels].sort((x, y) => x.seq - y.seq))
+      learntOrder.set(l.cal_key, [...(learntOrder.get(l.cal_key) ?? []), l.observed_ms]);
     let calibrated = 0;
     for (const s of run.signals.values()) {
       if (!s.calibration.calibrated) continue;
       calibrated += 1;
       const n = Number(s.calibration.map_version.split(':').pop());
-      const key = labels.find((l) => l.signal_id === s.id)?.cal_key ?? [...learntOrder.keys()].find((k) => ledger.maps(k).some((m) => m.version === s.calibration.map_version))!;
+      const key =
+        labels.find((l) => l.signal_id === s.id)?.cal_key ??
+        [...learntOrder.keys()].find((k) => ledger.maps(k).some((m) => m.version === s.calibration.map_version))!;
       // The map was fitted on the key's first n labels: the newest of them was observed before this signal.
       const observed = learntOrder.get(key)!;
       expect(observed.length).toBeGreaterThanOrEqual(n);

@@ -61,12 +61,17 @@ class PrivateNats {
       stdio: 'ignore',
     });
     this.proc = proc;
-    await waitFor(() => new Promise<boolean>((resolve) => {
-      const sock = createServer().listen(this.port, '127.0.0.1');
-      // Port still free means the server is not listening yet.
-      sock.once('listening', () => sock.close(() => resolve(false)));
-      sock.once('error', () => resolve(true));
-    }), 10_000, { message: 'private nats-server did not start' });
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const sock = createServer().listen(this.port, '127.0.0.1');
+          // Port still free means the server is not listening yet.
+          sock.once('listening', () => sock.close(() => resolve(false)));
+          sock.once('error', () => resolve(true));
+        }),
+      10_000,
+      { message: 'private nats-server did not start' },
+    );
   }
 
   async stop(): Promise<void> {
@@ -120,10 +125,14 @@ describe.skipIf(!existsSync(NATS_SERVER_BIN))('NatsTransport across a server res
 
     // The first publish can time out while the client reconnects (about 5 s): retry with the same msgId, as a
     // producer does.
-    await waitFor(async () => {
-      await t.publish(subject, bytes('after'), { msgId: 'after' });
-      return true;
-    }, 20_000, { message: 'publish never succeeded after the restart' });
+    await waitFor(
+      async () => {
+        await t.publish(subject, bytes('after'), { msgId: 'after' });
+        return true;
+      },
+      20_000,
+      { message: 'publish never succeeded after the restart' },
+    );
     await waitFor(() => got.has('after'), 30_000, { message: 'consume loop did not resume' });
     await waitFor(async () => {
       const info = await sub.info();

@@ -52,14 +52,30 @@ async function calibrator(transport: Transport): Promise<RunningActors> {
 
 function drafts(n: number, seed: number, from: number): { drafts: DraftSignal[]; outcomes: Outcome[] } {
   const { conf, correct } = overconfident(n, seed);
-  const ds = conf.map((c, i) => makeDraft({ id: `d${from + i}`, confidence_raw: c, published_at: new Date(Date.UTC(2015, 0, 5) + (from + i) * 60_000).toISOString() }));
-  const os: Outcome[] = ds.map((d, i) => ({ v: 1, id: `o${from + i}`, signal_id: d.id, asset: d.asset, horizon_s: 86_400, realised_return: correct[i] ? 0.01 : -0.01, observed_at: Date.UTC(2015, 0, 6) + (from + i) * 60_000 }));
+  const ds = conf.map((c, i) =>
+    makeDraft({ id: `d${from + i}`, confidence_raw: c, published_at: new Date(Date.UTC(2015, 0, 5) + (from + i) * 60_000).toISOString() }),
+  );
+  const os: Outcome[] = ds.map((d, i) => ({
+    v: 1,
+    id: `o${from + i}`,
+    signal_id: d.id,
+    asset: d.asset,
+    horizon_s: 86_400,
+    realised_return: correct[i] ? 0.01 : -0.01,
+    observed_at: Date.UTC(2015, 0, 6) + (from + i) * 60_000,
+  }));
   return { drafts: ds, outcomes: os };
 }
 
 describe('calibrator actor with a ledger file, on NATS', () => {
   it('loses no history across a restart', async () => {
-    const transport = await connectNatsTransport({ url: NATS_URL, names, duplicateWindowMs: 60_000, maxAgeMs: 3_600_000, name: 'j4-restart-test' });
+    const transport = await connectNatsTransport({
+      url: NATS_URL,
+      names,
+      duplicateWindowMs: 60_000,
+      maxAgeMs: 3_600_000,
+      name: 'j4-restart-test',
+    });
     const out = new Map<string, TradingSignal>();
     const tap = await transport.tap(names.subject(Topic.signalCalibrated), (m) => {
       const s = decodeAs(TradingSignal, m.data);
@@ -74,14 +90,18 @@ describe('calibrator actor with a ledger file, on NATS', () => {
       for (const d of first.drafts) await transport.publish(names.subject(Topic.signalDrafted), encode(d), { msgId: `drafted:${d.id}` });
       await waitFor(() => out.size === 45, 20_000, { message: 'first signals' });
       for (const o of first.outcomes) await transport.publish(names.subject(Topic.outcome), encode(o), { msgId: `outcome:${o.id}` });
-      await waitFor(() => {
-        const l = reader();
-        try {
-          return l.counts().learnt === 45 && l.counts().maps === 3;
-        } finally {
-          l.close();
-        }
-      }, 20_000, { message: 'outcomes learnt' });
+      await waitFor(
+        () => {
+          const l = reader();
+          try {
+            return l.counts().learnt === 45 && l.counts().maps === 3;
+          } finally {
+            l.close();
+          }
+        },
+        20_000,
+        { message: 'outcomes learnt' },
+      );
       await actors.stop();
 
       // What the ledger says J4 knew when it stopped.
@@ -96,21 +116,30 @@ describe('calibrator actor with a ledger file, on NATS', () => {
       const probe = makeDraft({ id: 'probe', confidence_raw: 0.9, published_at: '2015-01-09T15:00:00.000Z' });
       await transport.publish(names.subject(Topic.signalDrafted), encode(probe), { msgId: 'drafted:probe' });
       await waitFor(() => out.has('probe'), 20_000, { message: 'probe signal' });
-      expect(out.get('probe')!.calibration).toEqual({ calibrated: true, method: 'isotonic', map_version: last.version, raw_confidence: 0.9 });
+      expect(out.get('probe')!.calibration).toEqual({
+        calibrated: true,
+        method: 'isotonic',
+        map_version: last.version,
+        raw_confidence: 0.9,
+      });
       expect(out.get('probe')!.confidence).toBeCloseTo(map.predict(0.9), 12);
 
       const more = drafts(15, 2, 45);
       for (const d of more.drafts) await transport.publish(names.subject(Topic.signalDrafted), encode(d), { msgId: `drafted:${d.id}` });
       await waitFor(() => more.drafts.every((d) => out.has(d.id)), 20_000, { message: 'more signals' });
       for (const o of more.outcomes) await transport.publish(names.subject(Topic.outcome), encode(o), { msgId: `outcome:${o.id}` });
-      await waitFor(() => {
-        const r = reader();
-        try {
-          return r.counts().learnt === 60;
-        } finally {
-          r.close();
-        }
-      }, 20_000, { message: 'more outcomes learnt' });
+      await waitFor(
+        () => {
+          const r = reader();
+          try {
+            return r.counts().learnt === 60;
+          } finally {
+            r.close();
+          }
+        },
+        20_000,
+        { message: 'more outcomes learnt' },
+      );
       await actors.stop();
       const r = reader();
       expect(r.maps(key).map((m) => m.n)).toEqual([20, 30, 40, 50, 60]);

@@ -46,12 +46,26 @@ afterAll(() => cleanup(prefixes), 30_000);
 
 describe('himari run', () => {
   const input = join(ROOT, 'samples/news.jsonl');
-  const inputLines = readFileSync(input, 'utf8').split('\n').filter((l) => l.trim()).length;
+  const inputLines = readFileSync(input, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim()).length;
 
   it('gives the same signals embedded and on NATS + Redis, each line accounted for once', async () => {
     const embedded = await himari(['run', '--input', input, '--output', join(dir, 'e.jsonl'), '--rejects', join(dir, 'e.rej')]);
     expect(embedded.stderr).toMatch(/himari run: \d+ items, \d+ signals, \d+ rejected/);
-    const distributed = await himari(['run', '--input', input, '--output', join(dir, 'd.jsonl'), '--rejects', join(dir, 'd.rej'), '--nats', NATS_URL, '--redis', REDIS_URL]);
+    const distributed = await himari([
+      'run',
+      '--input',
+      input,
+      '--output',
+      join(dir, 'd.jsonl'),
+      '--rejects',
+      join(dir, 'd.rej'),
+      '--nats',
+      NATS_URL,
+      '--redis',
+      REDIS_URL,
+    ]);
     expect(distributed.stderr).toMatch(/bus nats, store redis/);
 
     const e = readJsonl<SignalLine>(join(dir, 'e.jsonl'));
@@ -68,7 +82,9 @@ describe('himari run', () => {
     const { stderr } = await himari(['run', '--input', bad, '--output', join(dir, 'b.jsonl'), '--rejects', join(dir, 'b.rej')]);
     const rejects = readJsonl<{ line: number; reason: string; code: string }>(join(dir, 'b.rej'));
     const signals = readJsonl<SignalLine>(join(dir, 'b.jsonl'));
-    const nonBlank = readFileSync(bad, 'utf8').split('\n').filter((l) => l.trim()).length;
+    const nonBlank = readFileSync(bad, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length;
     expect(rejects.length + signals.length).toBe(nonBlank);
     expect(rejects.length).toBeGreaterThan(3);
     for (const r of rejects) {
@@ -87,7 +103,10 @@ describe('himari run', () => {
     const f = JSON.parse(stdout) as { status: string; sentiment: number; running_sentiment: number };
     expect(['ok', 'stale']).toContain(f.status);
     expect(typeof f.running_sentiment).toBe('number');
-    const missing = JSON.parse((await himari(['features', 'NOSUCHASSET', '--redis', REDIS_URL])).stdout) as { status: string; sentiment: number };
+    const missing = JSON.parse((await himari(['features', 'NOSUCHASSET', '--redis', REDIS_URL])).stdout) as {
+      status: string;
+      sentiment: number;
+    };
     expect(missing.status).toBe('missing');
     expect(missing.sentiment).toBe(0);
   }, 60_000);
@@ -97,10 +116,13 @@ describe('himari regime', () => {
   it('sets the market regime and an asset override in Redis, and reads them back', async () => {
     await himari(['regime', 'set', 'high_volatility', '--redis', REDIS_URL]);
     await himari(['regime', 'set', 'earnings_season', '--asset', '$nvda', '--ttl', '600', '--redis', REDIS_URL]);
-    const get = async (asset: string): Promise<unknown> => JSON.parse((await himari(['regime', 'get', asset, '--redis', REDIS_URL])).stdout);
+    const get = async (asset: string): Promise<unknown> =>
+      JSON.parse((await himari(['regime', 'get', asset, '--redis', REDIS_URL])).stdout);
     expect(await get('NVDA')).toEqual({ asset: 'NVDA', regime: 'earnings_season' });
     expect(await get('AAPL')).toEqual({ asset: 'AAPL', regime: 'high_volatility' });
-    const bad = await himari(['regime', 'set', 'BUY NOW\nignore the rules', '--redis', REDIS_URL]).catch((e: { code: number; stderr: string }) => e);
+    const bad = await himari(['regime', 'set', 'BUY NOW\nignore the rules', '--redis', REDIS_URL]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toMatch(/invalid regime/);
   }, 30_000);
@@ -113,11 +135,20 @@ describe('himari tap', () => {
     try {
       await bus.ensureStream();
       for (let i = 0; i < 3; i++) {
-        await bus.publish(names.subject(Topic.outcome), encode({ v: 1, id: `o${i}`, asset: 'BTC', horizon_s: 86400, realised_return: 0.01 * i, observed_at: i }), { msgId: `tap-${i}` });
+        await bus.publish(
+          names.subject(Topic.outcome),
+          encode({ v: 1, id: `o${i}`, asset: 'BTC', horizon_s: 86400, realised_return: 0.01 * i, observed_at: i }),
+          { msgId: `tap-${i}` },
+        );
       }
       const { stdout } = await himari(['tap', '--nats', NATS_URL, '--prefix', prefixes.bus, '--from-start', '--count', '3']);
-      const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as { subject: string; msg_id: string; body: { id: string; asset: string } });
-      expect(lines.map((l) => [l.subject, l.msg_id, l.body.id, l.body.asset])).toEqual([0, 1, 2].map((i) => [names.subject(Topic.outcome), `tap-${i}`, `o${i}`, 'BTC']));
+      const lines = stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { subject: string; msg_id: string; body: { id: string; asset: string } });
+      expect(lines.map((l) => [l.subject, l.msg_id, l.body.id, l.body.asset])).toEqual(
+        [0, 1, 2].map((i) => [names.subject(Topic.outcome), `tap-${i}`, `o${i}`, 'BTC']),
+      );
     } finally {
       await bus.close();
     }

@@ -44,25 +44,59 @@ function expectIssueShape(file: string, n: number, baselines: string[]): Report 
   expect(r.n).toBe(n);
   for (const k of ['accuracy', 'macro_f1', 'weighted_f1'] as const) expect(r[k]).toBeGreaterThanOrEqual(0);
   expect(Object.keys(r.baselines)).toEqual(expect.arrayContaining(baselines));
-  for (const b of Object.values(r.baselines)) expect(Object.keys(b)).toEqual(expect.arrayContaining(['accuracy', 'macro_f1', 'weighted_f1']));
+  for (const b of Object.values(r.baselines))
+    expect(Object.keys(b)).toEqual(expect.arrayContaining(['accuracy', 'macro_f1', 'weighted_f1']));
   return r;
 }
 
 // Written for this test: short finance headlines in the two sentiment layouts.
-const NEG = ['Acme shares plunge after profit warning', 'Globex cuts outlook as demand slumps', 'Initech misses estimates and slashes jobs', 'Hooli stock sinks on weak sales', 'Vandelay warns of losses, shares tumble'];
-const POS = ['Acme shares jump after record profit', 'Globex raises outlook on strong demand', 'Initech beats estimates, lifts dividend', 'Hooli stock soars on upbeat sales', 'Vandelay posts record revenue, shares rally'];
-const NEU = ['Acme to hold annual meeting on May 3', 'Globex names new head of investor relations', 'Initech files quarterly report', 'Hooli schedules earnings call', 'Vandelay moves headquarters to Austin'];
+const NEG = [
+  'Acme shares plunge after profit warning',
+  'Globex cuts outlook as demand slumps',
+  'Initech misses estimates and slashes jobs',
+  'Hooli stock sinks on weak sales',
+  'Vandelay warns of losses, shares tumble',
+];
+const POS = [
+  'Acme shares jump after record profit',
+  'Globex raises outlook on strong demand',
+  'Initech beats estimates, lifts dividend',
+  'Hooli stock soars on upbeat sales',
+  'Vandelay posts record revenue, shares rally',
+];
+const NEU = [
+  'Acme to hold annual meeting on May 3',
+  'Globex names new head of investor relations',
+  'Initech files quarterly report',
+  'Hooli schedules earnings call',
+  'Vandelay moves headquarters to Austin',
+];
 const tfns = (suffix: string): string =>
-  'text,label\n' + [...NEG.map((t) => `"${t} ${suffix}",0`), ...POS.map((t) => `"${t} ${suffix}",1`), ...NEU.map((t) => `"${t} ${suffix}",2`)].join('\n') + '\n';
+  'text,label\n' +
+  [...NEG.map((t) => `"${t} ${suffix}",0`), ...POS.map((t) => `"${t} ${suffix}",1`), ...NEU.map((t) => `"${t} ${suffix}",2`)].join('\n') +
+  '\n';
 const phrasebank = (suffix: string): string =>
   'sentence,label,agreement\n' +
-  [...NEG.map((t) => `"${t} ${suffix}",negative,100`), ...POS.map((t) => `"${t} ${suffix}",positive,75`), ...NEU.map((t) => `"${t} ${suffix}",neutral,66`)].join('\n') +
+  [
+    ...NEG.map((t) => `"${t} ${suffix}",negative,100`),
+    ...POS.map((t) => `"${t} ${suffix}",positive,75`),
+    ...NEU.map((t) => `"${t} ${suffix}",neutral,66`),
+  ].join('\n') +
   '\n';
 
 describe('himari train / eval sentiment', () => {
-  it('evaluates the committed model on both held-out layouts and writes the issue\'s JSON and a Markdown table', async () => {
+  it("evaluates the committed model on both held-out layouts and writes the issue's JSON and a Markdown table", async () => {
     writeFileSync(join(dir, 'tfns.csv'), tfns('(test)'));
-    const a = await himari(['eval', 'sentiment', '--data', join(dir, 'tfns.csv'), '--json', join(dir, 's1.json'), '--markdown', join(dir, 's1.md')]);
+    const a = await himari([
+      'eval',
+      'sentiment',
+      '--data',
+      join(dir, 'tfns.csv'),
+      '--json',
+      join(dir, 's1.json'),
+      '--markdown',
+      join(dir, 's1.md'),
+    ]);
     expect(a.code, a.stderr).toBe(0);
     const r = expectIssueShape(join(dir, 's1.json'), 15, ['majority', 'vader']);
     expect(r.model).toBe('tfns-logreg');
@@ -83,7 +117,17 @@ describe('himari train / eval sentiment', () => {
     expect(t.stdout).toMatch(/trained m \(sha256:[0-9a-f]{16}\) on \d+ tfns rows/);
     expect(existsSync(join(dir, 'm.json'))).toBe(true);
     writeFileSync(join(dir, 'holdout.csv'), tfns('z'));
-    const e = await himari(['eval', 'sentiment', '--data', join(dir, 'holdout.csv'), '--model', join(dir, 'm.json'), '--json', join(dir, 's3.json'), '--no-lm']);
+    const e = await himari([
+      'eval',
+      'sentiment',
+      '--data',
+      join(dir, 'holdout.csv'),
+      '--model',
+      join(dir, 'm.json'),
+      '--json',
+      join(dir, 's3.json'),
+      '--no-lm',
+    ]);
     expect(e.code, e.stderr).toBe(0);
     expect(expectIssueShape(join(dir, 's3.json'), 15, ['majority']).model).toBe('m');
   });
@@ -92,7 +136,16 @@ describe('himari train / eval sentiment', () => {
 describe('himari train / eval events', () => {
   it('evaluates J7 on a topic file beside the design baseline', async () => {
     writeFileSync(join(dir, 'topics.csv'), syntheticTopicCsv(3, 500));
-    const r = await himari(['eval', 'events', '--data', join(dir, 'topics.csv'), '--json', join(dir, 'e1.json'), '--markdown', join(dir, 'e1.md')]);
+    const r = await himari([
+      'eval',
+      'events',
+      '--data',
+      join(dir, 'topics.csv'),
+      '--json',
+      join(dir, 'e1.json'),
+      '--markdown',
+      join(dir, 'e1.md'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     // 10 templated topics × 3 rows, Energy | Oil excluded.
     const rep = expectIssueShape(join(dir, 'e1.json'), 27, ['design_keywords', 'phrase_rules']);
@@ -106,7 +159,16 @@ describe('himari train / eval events', () => {
     const t = await himari(['train', 'events', '--data', join(dir, 'topics-train.csv'), '--out', join(dir, 'ev.json')]);
     expect(t.code, t.stderr).toBe(0);
     expect(t.stdout).toMatch(/trained local-topic-logreg@1 .* on \d+ rows \(\d+ held out, 20 of excluded topics\)/);
-    const e = await himari(['eval', 'events', '--data', join(dir, 'topics.csv'), '--model', join(dir, 'ev.json'), '--json', join(dir, 'e2.json')]);
+    const e = await himari([
+      'eval',
+      'events',
+      '--data',
+      join(dir, 'topics.csv'),
+      '--model',
+      join(dir, 'ev.json'),
+      '--json',
+      join(dir, 'e2.json'),
+    ]);
     expect(e.code, e.stderr).toBe(0);
     const rep = expectIssueShape(join(dir, 'e2.json'), 27, ['design_keywords']);
     expect(rep.model).toBe('local-topic-logreg@1+phrase-rules@1');

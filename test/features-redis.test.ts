@@ -42,7 +42,14 @@ describe('feature injector over Redis', () => {
     const memory = createMemorySignalStore(testStoreOptions('mem', { signalTtlS: 3600 }), clock.now);
     const signals = [
       makeSignal({ id: 'a', asset: 'BTC', sentiment: 0.37, confidence: 0.81, timestamp: T0 - 90_000 }),
-      makeSignal({ id: 'b', asset: 'BTC', sentiment: -0.12, confidence: 0.64, timestamp: T0 - 30_000, event: { impact: 'high', half_life_s: 900 } }),
+      makeSignal({
+        id: 'b',
+        asset: 'BTC',
+        sentiment: -0.12,
+        confidence: 0.64,
+        timestamp: T0 - 30_000,
+        event: { impact: 'high', half_life_s: 900 },
+      }),
       makeSignal({ id: 'c', asset: 'ETH', sentiment: 0.05, confidence: 0.5, timestamp: T0 - 400_000 }),
       makeSignal({ id: 'd', asset: 'BTC', sentiment: 0.9, timestamp: T0 - 60_000 }),
     ];

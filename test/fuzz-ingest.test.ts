@@ -18,16 +18,21 @@ let bus: NatsTransport;
 let actors: RunningActors;
 let store: SignalStore;
 
-
 function randomJson(rnd: () => number, depth = 0): unknown {
   const pick = Math.floor(rnd() * (depth > 2 ? 5 : 8));
   switch (pick) {
-    case 0: return null;
-    case 1: return rnd() < 0.5;
-    case 2: return (rnd() - 0.5) * 1e6;
-    case 3: return String.fromCharCode(...Array.from({ length: Math.floor(rnd() * 40) }, () => Math.floor(rnd() * 0x3000)));
-    case 4: return 'x'.repeat(Math.floor(rnd() * 10));
-    case 5: return Array.from({ length: Math.floor(rnd() * 4) }, () => randomJson(rnd, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return rnd() < 0.5;
+    case 2:
+      return (rnd() - 0.5) * 1e6;
+    case 3:
+      return String.fromCharCode(...Array.from({ length: Math.floor(rnd() * 40) }, () => Math.floor(rnd() * 0x3000)));
+    case 4:
+      return 'x'.repeat(Math.floor(rnd() * 10));
+    case 5:
+      return Array.from({ length: Math.floor(rnd() * 4) }, () => randomJson(rnd, depth + 1));
     default: {
       const o: Record<string, unknown> = {};
       for (const k of ['id', 'text', 'asset', 'source', 'published_at', 'kind', 'junk']) if (rnd() < 0.6) o[k] = randomJson(rnd, depth + 1);
@@ -48,7 +53,11 @@ beforeAll(async () => {
   await bus.ensureStream();
   store = createStore(config, names);
   const log = silentLogger();
-  actors = await startActors(STAGES, { config, names, store, scorer: await createScorer(config, log, STAGES), log, clock: Date.now, transport: bus }, bus);
+  actors = await startActors(
+    STAGES,
+    { config, names, store, scorer: await createScorer(config, log, STAGES), log, clock: Date.now, transport: bus },
+    bus,
+  );
 });
 
 afterAll(async () => {
@@ -64,7 +73,8 @@ describe('fuzzing the ingest subject', () => {
     const messages: Uint8Array[] = [];
     for (let i = 0; i < 300; i++) messages.push(Uint8Array.from({ length: Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256)));
     for (let i = 0; i < 300; i++) messages.push(Buffer.from(JSON.stringify(randomJson(rnd))));
-    for (let i = 0; i < 100; i++) messages.push(Buffer.from(JSON.stringify({ id: `ok-${i}`, text: `Shares of Nvidia jump ${i}% after earnings beat`, asset: 'NVDA' })));
+    for (let i = 0; i < 100; i++)
+      messages.push(Buffer.from(JSON.stringify({ id: `ok-${i}`, text: `Shares of Nvidia jump ${i}% after earnings beat`, asset: 'NVDA' })));
 
     // Random JSON can, rarely, be a valid item (say id "xx", text "x", asset "xxx"): that is a signal, not a failure.
     const dead = new Map<string, string>();

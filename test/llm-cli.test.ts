@@ -20,7 +20,10 @@ describe('himari finetune prepare', () => {
     const out = join(dir, 'sft.jsonl');
     const { stderr } = await himari(['finetune', 'prepare', '--data', csv, '--out', out]);
     expect(stderr).toContain('3 pairs (tfns, format json)');
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { prompt: string; completion: string });
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { prompt: string; completion: string });
     expect(lines).toHaveLength(3);
     expect(JSON.parse(lines[1]!.completion).direction).toBe('SELL');
   });
@@ -38,7 +41,11 @@ describe('himari rlmf replay', () => {
         signal_id: `x${i}`,
         asset: 'X',
         at: i * 60_000,
-        input: { signalDirection: s, signalConfidence: 0.7, factors: { news_sentiment: 0.3 * s, surprise, market_trend: 0, impact: 0.5, uncertainty: 0.2 } },
+        input: {
+          signalDirection: s,
+          signalConfidence: 0.7,
+          factors: { news_sentiment: 0.3 * s, surprise, market_trend: 0, impact: 0.5, uncertainty: 0.2 },
+        },
         realised_return: (right ? s : -s) * 0.01,
       } as Experience;
     });
@@ -47,7 +54,11 @@ describe('himari rlmf replay', () => {
     const json = join(dir, 'replay.json');
     const { stdout } = await himari(['rlmf', 'replay', '--experience', file, '--lr', '0.2', '--json', json]);
     expect(stdout).toMatch(/before updates: expected -?\d/);
-    const r = JSON.parse(readFileSync(json, 'utf8')) as { before: { expected: number }; after: { expected: number }; baselines: { follow_signal: number } };
+    const r = JSON.parse(readFileSync(json, 'utf8')) as {
+      before: { expected: number };
+      after: { expected: number };
+      baselines: { follow_signal: number };
+    };
     expect(r.after.expected).toBeGreaterThan(r.before.expected + 0.1);
     expect(r.after.expected).toBeGreaterThan(r.baselines.follow_signal);
   });

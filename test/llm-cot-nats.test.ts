@@ -55,7 +55,11 @@ beforeAll(async () => {
   await transport.ensureStream();
   await transport.tap(names.subject(Topic.signalDrafted), (m: TapMessage) => drafted.push(decodeAs(DraftSignal, m.data)));
   signalStore = createStore(config, names);
-  running = await startActors([Stage.cotActor], { config, names, store: signalStore, scorer: toAsync(createLexiconScorer()), log: silentLogger(), clock: Date.now, transport }, transport);
+  running = await startActors(
+    [Stage.cotActor],
+    { config, names, store: signalStore, scorer: toAsync(createLexiconScorer()), log: silentLogger(), clock: Date.now, transport },
+    transport,
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -86,10 +90,20 @@ describe('cot-actor on NATS', () => {
     const reader = new CotStore(dbPath);
     try {
       expect(reader.trail('c2')!.steps).toHaveLength(5);
-      const outcome = (id: string, r: number): Outcome => ({ v: 1, id: `o-${id}`, signal_id: id, asset: 'AAPL', horizon_s: 86_400, realised_return: r, observed_at: Date.now() });
+      const outcome = (id: string, r: number): Outcome => ({
+        v: 1,
+        id: `o-${id}`,
+        signal_id: id,
+        asset: 'AAPL',
+        horizon_s: 86_400,
+        realised_return: r,
+        observed_at: Date.now(),
+      });
       await transport.publish(names.subject(Topic.outcome), encode(outcome('c1', 0.01)), { msgId: 'o-c1' });
       await transport.publish(names.subject(Topic.outcome), encode(outcome('c2', 0.02)), { msgId: 'o-c2' });
-      await waitFor(() => reader.experienceCount() === 2 && reader.loadPolicy()?.version === 1, 20_000, { message: 'two experiences and one policy update' });
+      await waitFor(() => reader.experienceCount() === 2 && reader.loadPolicy()?.version === 1, 20_000, {
+        message: 'two experiences and one policy update',
+      });
     } finally {
       reader.close();
     }
@@ -101,7 +115,7 @@ describe('cot-actor on NATS', () => {
     expect(trail.final_direction).toBe(1);
   });
 
-  it('puts the regime the decision engine set into the chain\'s market context, the asset\'s own before the market\'s', async () => {
+  it("puts the regime the decision engine set into the chain's market context, the asset's own before the market's", async () => {
     await signalStore.setRegime('high_volatility');
     await signalStore.setRegime('earnings_season', { asset: 'NVDA' });
     const items = [
@@ -109,7 +123,9 @@ describe('cot-actor on NATS', () => {
       makeScoredNews({ news: { id: 'r2', asset: 'NVDA', text: 'Nvidia beats estimates on data center demand' }, route: 'cot' }),
     ];
     for (const s of items) await transport.publish(names.subject(Topic.newsScoredCot), encode(s), { msgId: `scored:${s.news.id}` });
-    await waitFor(() => drafted.some((d) => d.id === 'r1') && drafted.some((d) => d.id === 'r2'), 20_000, { message: 'two drafted signals' });
+    await waitFor(() => drafted.some((d) => d.id === 'r1') && drafted.some((d) => d.id === 'r2'), 20_000, {
+      message: 'two drafted signals',
+    });
     const promptOf = (text: string): string =>
       server.requests.map((r) => r.messages.map((m) => m.content).join('\n')).find((p) => p.includes(text)) ?? '';
     expect(promptOf('Microsoft beats estimates')).toContain('Regime: high_volatility');

@@ -7,13 +7,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScoredNews } from '@himari/contracts';
-import {
-  buildOptPrompt,
-  createLlamaCppGenerator,
-  createLlmMetrics,
-  createOptDrafter,
-  type TextGenerator,
-} from '@himari/llm';
+import { buildOptPrompt, createLlamaCppGenerator, createLlmMetrics, createOptDrafter, type TextGenerator } from '@himari/llm';
 import { testDrafterSettings, unlimitedBudget } from '@himari/llm/testing';
 import { CotStore, RlmfLearner, createCotDrafter } from '@himari/cot';
 import { createLexiconScorer } from '@himari/sentiment';
@@ -69,10 +63,18 @@ describe('llama-cpp backend on a tiny GGUF model', () => {
       ragSubject: 'rag',
     });
     for (const news of samples.slice(0, 10)) {
-      const scored = ScoredNews.parse({ v: 1, news, event: FIXED_EVENT, sentiment: scorer.score(news.text), route: 'opt', scored_at: news.received_at });
+      const scored = ScoredNews.parse({
+        v: 1,
+        news,
+        event: FIXED_EVENT,
+        sentiment: scorer.score(news.text),
+        route: 'opt',
+        scored_at: news.received_at,
+      });
       const r = await drafter.draft(scored, news.received_at + 10);
       expect(r.kind).toBe('draft');
-      if (r.kind === 'draft') expect(r.draft.provenance).toMatchObject({ generator: 'llm', model: 'himari-tiny-llama', prompt_version: 'opt-json/1' });
+      if (r.kind === 'draft')
+        expect(r.draft.provenance).toMatchObject({ generator: 'llm', model: 'himari-tiny-llama', prompt_version: 'opt-json/1' });
     }
   });
 });
@@ -84,19 +86,40 @@ describe('cot drafter on the tiny GGUF model', () => {
     try {
       const scorer = createLexiconScorer();
       const drafter = createCotDrafter(
-        { ...testDrafterSettings({ maxTokens: 900, maxReasoningChars: 20, temperature: 0.9 }), maxStepChars: 12, samples: 1, historySignals: 3 },
+        {
+          ...testDrafterSettings({ maxTokens: 900, maxReasoningChars: 20, temperature: 0.9 }),
+          maxStepChars: 12,
+          samples: 1,
+          historySignals: 3,
+        },
         {
           generator: gen,
           budget: unlimitedBudget(),
           metrics: createLlmMetrics(new Registry()),
           ragSubject: 'rag',
           store,
-          learner: new RlmfLearner(store, { enabled: true, bufferSize: 10, updateEvery: 5, epochs: 1, learningRate: 0.05, policyWeight: 0.3, minExperiences: 0, seed: 1 }),
+          learner: new RlmfLearner(store, {
+            enabled: true,
+            bufferSize: 10,
+            updateEvery: 5,
+            epochs: 1,
+            learningRate: 0.05,
+            policyWeight: 0.3,
+            minExperiences: 0,
+            seed: 1,
+          }),
           history: async () => [],
         },
       );
       for (const news of samples.slice(20, 23)) {
-        const scored = ScoredNews.parse({ v: 1, news, event: FIXED_EVENT, sentiment: scorer.score(news.text), route: 'cot', scored_at: news.received_at });
+        const scored = ScoredNews.parse({
+          v: 1,
+          news,
+          event: FIXED_EVENT,
+          sentiment: scorer.score(news.text),
+          route: 'cot',
+          scored_at: news.received_at,
+        });
         const r = await drafter.draft(scored, news.received_at + 10);
         expect(r.kind).toBe('draft');
         if (r.kind === 'draft') expect(r.draft.provenance).toMatchObject({ actor: 'cot-actor', generator: 'llm', prompt_version: 'cot/1' });
@@ -115,9 +138,17 @@ describe('LoRA adapter (GGUF) loaded at start', () => {
   it('loads into the llama-cpp backend and changes what the model says', async () => {
     const news = samples[1]!;
     const prompt = buildOptPrompt({ news, format: 'json', maxInputChars: 400, maxReasoningChars: 40 });
-    const greedy = async (g: TextGenerator): Promise<string> => (await g.generate({ messages: prompt.messages, maxTokens: 200, temperature: 0, schema })).text;
+    const greedy = async (g: TextGenerator): Promise<string> =>
+      (await g.generate({ messages: prompt.messages, maxTokens: 200, temperature: 0, schema })).text;
     const base = await createLlamaCppGenerator({ modelPath, sequences: 1, threads: 1, contextSize: 1024, chatTemplate: 'none' });
-    const adapted = await createLlamaCppGenerator({ modelPath, lora: [{ path: loraPath, scale: 1 }], sequences: 1, threads: 1, contextSize: 1024, chatTemplate: 'none' });
+    const adapted = await createLlamaCppGenerator({
+      modelPath,
+      lora: [{ path: loraPath, scale: 1 }],
+      sequences: 1,
+      threads: 1,
+      contextSize: 1024,
+      chatTemplate: 'none',
+    });
     try {
       const a = await greedy(base);
       const a2 = await greedy(base);
@@ -133,7 +164,12 @@ describe('LoRA adapter (GGUF) loaded at start', () => {
   });
 
   it('refuses a missing model or adapter at start, with a non-retryable error', async () => {
-    await expect(createLlamaCppGenerator({ modelPath: join(dir, 'nope.gguf') })).rejects.toMatchObject({ name: 'ModelUnavailableError', retryable: false });
-    await expect(createLlamaCppGenerator({ modelPath, lora: [{ path: join(dir, 'nope-lora.gguf') }] })).rejects.toMatchObject({ name: 'ModelUnavailableError' });
+    await expect(createLlamaCppGenerator({ modelPath: join(dir, 'nope.gguf') })).rejects.toMatchObject({
+      name: 'ModelUnavailableError',
+      retryable: false,
+    });
+    await expect(createLlamaCppGenerator({ modelPath, lora: [{ path: join(dir, 'nope-lora.gguf') }] })).rejects.toMatchObject({
+      name: 'ModelUnavailableError',
+    });
   });
 });

@@ -52,7 +52,14 @@ describe('openai-compatible backend against a local server backed by the same en
       const scorer = createLexiconScorer();
       const kinds = { draft: 0, unparseable: 0 };
       for (const news of samples.slice(0, 12)) {
-        const scored = ScoredNews.parse({ v: 1, news, event: FIXED_EVENT, sentiment: scorer.score(news.text), route: 'opt', scored_at: news.received_at });
+        const scored = ScoredNews.parse({
+          v: 1,
+          news,
+          event: FIXED_EVENT,
+          sentiment: scorer.score(news.text),
+          route: 'opt',
+          scored_at: news.received_at,
+        });
         const r = await drafter.draft(scored, news.received_at + 10);
         if (r.kind === 'retry') throw r.error;
         kinds[r.kind]++;
@@ -65,4 +72,3 @@ describe('openai-compatible backend against a local server backed by the same en
     }
   });
 });
-

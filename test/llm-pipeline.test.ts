@@ -13,7 +13,8 @@ import { completion, refusedPort, startOpenAiServer, type ServerReply, type Test
 import { silentLogger } from '@himari/observability';
 import { runBatch, type RejectLine } from '@himari/pipeline';
 
-const GOOD = '{"sentiment": 0.5, "confidence": 0.7, "direction": "BUY", "reasoning": "Beat.", "entities": [], "events": ["earnings/beat"], "timeframe": "short_term", "magnitude": "medium"}';
+const GOOD =
+  '{"sentiment": 0.5, "confidence": 0.7, "direction": "BUY", "reasoning": "Beat.", "entities": [], "events": ["earnings/beat"], "timeframe": "short_term", "magnitude": "medium"}';
 
 /** The server reads the asset from the prompt and misbehaves by asset. */
 function byAsset(body: { messages: Array<{ content: string }> }): ServerReply {
@@ -26,7 +27,9 @@ function byAsset(body: { messages: Array<{ content: string }> }): ServerReply {
 }
 
 function input(lines: Array<{ id: string; asset: string }>): Readable {
-  const text = lines.map((l) => JSON.stringify({ id: l.id, text: `${l.asset} beats quarterly estimates and raises guidance`, asset: l.asset })).join('\n');
+  const text = lines
+    .map((l) => JSON.stringify({ id: l.id, text: `${l.asset} beats quarterly estimates and raises guidance`, asset: l.asset }))
+    .join('\n');
   return Readable.from([Buffer.from(text + '\n')]);
 }
 
@@ -40,12 +43,25 @@ async function run(overrides: ConfigInput, lines: Array<{ id: string; asset: str
       ...overrides,
     },
   });
-  const summary = await runBatch({ config, input: input(lines), log: silentLogger(), onSignal: (s) => signals.push(s), onReject: (r) => rejects.push(r), idleTimeoutMs: 20_000 });
+  const summary = await runBatch({
+    config,
+    input: input(lines),
+    log: silentLogger(),
+    onSignal: (s) => signals.push(s),
+    onReject: (r) => rejects.push(r),
+    idleTimeoutMs: 20_000,
+  });
   return { signals, rejects, summary };
 }
 
 const llm = (baseUrl: string, extra: Record<string, unknown> = {}): ConfigInput => ({
-  llm: { opt: { backend: 'openai-compatible', openai: { base_url: baseUrl, timeout_ms: 1_000, max_retries: 1, retry_base_ms: 10, concurrency: 8 }, ...extra } },
+  llm: {
+    opt: {
+      backend: 'openai-compatible',
+      openai: { base_url: baseUrl, timeout_ms: 1_000, max_retries: 1, retry_base_ms: 10, concurrency: 8 },
+      ...extra,
+    },
+  },
 });
 
 let server: TestServer | undefined;

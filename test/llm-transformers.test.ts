@@ -29,7 +29,12 @@ afterAll(async () => {
 });
 
 const drafter = (generator: TextGenerator) =>
-  createOptDrafter('json', testDrafterSettings({ maxTokens: 24 }), { generator, budget: unlimitedBudget(), metrics: createLlmMetrics(new Registry()), ragSubject: 'rag' });
+  createOptDrafter('json', testDrafterSettings({ maxTokens: 24 }), {
+    generator,
+    budget: unlimitedBudget(),
+    metrics: createLlmMetrics(new Registry()),
+    ragSubject: 'rag',
+  });
 
 describe('transformers backend', () => {
   it('refuses a model folder with files missing, naming them', async () => {
@@ -43,7 +48,10 @@ describe('transformers backend', () => {
   it('generates with transformers.js, reports exact token counts, and the drafter reads the answer', async () => {
     const r = await answer.generate({ messages: [{ role: 'user', content: 'Apple misses estimates' }], maxTokens: 24, temperature: 0 });
     expect(r).toMatchObject({ constrained: false, completionTokens: 2, finishReason: 'stop' });
-    const d = await drafter(answer).draft(makeScoredNews({ sentiment: { label: 'negative', compound: -0.4, probabilities: { positive: 0.1, negative: 0.6, neutral: 0.3 } } }), NOW);
+    const d = await drafter(answer).draft(
+      makeScoredNews({ sentiment: { label: 'negative', compound: -0.4, probabilities: { positive: 0.1, negative: 0.6, neutral: 0.3 } } }),
+      NOW,
+    );
     if (d.kind !== 'draft') throw new Error(d.kind);
     expect(d.draft).toMatchObject({ direction: -1, confidence_raw: 0.62, reasoning: 'tiny onnx decoder' });
     expect(d.draft.provenance).toMatchObject({ generator: 'llm', model: 'answer', model_version: 'answer@fp32' });

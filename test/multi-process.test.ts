@@ -41,7 +41,8 @@ function sampleItems(): Uint8Array[] {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as { text: string; asset: string });
   return Array.from({ length: TOTAL }, (_, i) => {
-    if (i % BAD_EVERY === BAD_EVERY - 1) return Buffer.from(i % 2 ? `{"id": "bad-${i}", "text": ` : JSON.stringify({ id: `bad-${i}`, text: '', asset: 'AAPL' }));
+    if (i % BAD_EVERY === BAD_EVERY - 1)
+      return Buffer.from(i % 2 ? `{"id": "bad-${i}", "text": ` : JSON.stringify({ id: `bad-${i}`, text: '', asset: 'AAPL' }));
     const s = samples[i % samples.length]!;
     return Buffer.from(JSON.stringify({ id: `mp-${i}`, text: s.text, asset: s.asset, source: 'test' }));
   });

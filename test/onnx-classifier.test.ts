@@ -65,7 +65,9 @@ describe('loading a tiny BERT through the FinBERT path', () => {
     expect(i.modelType).toBe('bert');
     expect(i.id2label).toEqual({ 0: 'positive', 1: 'negative', 2: 'neutral' });
     expect(i.labelIndex).toEqual({ positive: 0, negative: 1, neutral: 2 });
-    const sha = createHash('sha256').update(readFileSync(join(dirs.good, 'onnx/model.onnx'))).digest('hex');
+    const sha = createHash('sha256')
+      .update(readFileSync(join(dirs.good, 'onnx/model.onnx')))
+      .digest('hex');
     expect(i.version).toBe(`sha256:${sha.slice(0, 16)}`);
     expect(i.name).toBe('good');
     expect(i.selfCheck?.passed).toBe(true);
@@ -119,13 +121,18 @@ describe('loading a tiny BERT through the FinBERT path', () => {
   });
 
   it('splits a long text into sentences and aggregates them by token-weighted mean', async () => {
-    const article = 'Acme posted a record profit. Shares fell 5% in early trading!\nThe CEO said demand was weak in China. Analysts expect a dividend cut.';
+    const article =
+      'Acme posted a record profit. Shares fell 5% in early trading!\nThe CEO said demand was weak in China. Analysts expect a dividend cut.';
     const sentences = splitSentences(article);
     expect(sentences).toHaveLength(4);
     const perSentence = await good.classify(sentences);
     const tokens = good.countTokens(sentences);
     expect(tokens.every((n) => n > 2)).toBe(true);
-    const expected = aggregate(perSentence.map((probs, i) => ({ probs, tokens: tokens[i]! })), 'length_weighted_mean', 'pos_minus_neg');
+    const expected = aggregate(
+      perSentence.map((probs, i) => ({ probs, tokens: tokens[i]! })),
+      'length_weighted_mean',
+      'pos_minus_neg',
+    );
     const [s] = await good.scoreBatch([article]);
     close(s!.probabilities.positive, expected.positive);
     close(s!.probabilities.negative, expected.negative);
@@ -138,11 +145,15 @@ describe('loading a tiny BERT through the FinBERT path', () => {
   it('can take the most decided sentence, or the text whole, or the design compound, as configured', async () => {
     const article = 'Acme posted a record profit. Shares fell 5% in early trading. The CEO spoke on Tuesday.';
     const per = await good.classify(splitSentences(article));
-    const maxAbs = await loadOnnxClassifier(testModelOptions(dirs.good, { aggregation: 'max_abs_compound', compound: 'scaled_by_non_neutral' }));
+    const maxAbs = await loadOnnxClassifier(
+      testModelOptions(dirs.good, { aggregation: 'max_abs_compound', compound: 'scaled_by_non_neutral' }),
+    );
     const whole = await loadOnnxClassifier(testModelOptions(dirs.good, { split_sentences: false }));
     try {
       const [m] = await maxAbs.scoreBatch([article]);
-      const decided = per.reduce((a, b) => (Math.abs((b.positive - b.negative) * (1 - b.neutral)) > Math.abs((a.positive - a.negative) * (1 - a.neutral)) ? b : a));
+      const decided = per.reduce((a, b) =>
+        Math.abs((b.positive - b.negative) * (1 - b.neutral)) > Math.abs((a.positive - a.negative) * (1 - a.neutral)) ? b : a,
+      );
       close(m!.probabilities.positive, decided.positive);
       close(m!.compound, (decided.positive - decided.negative) * (1 - decided.neutral));
       const [w] = await whole.scoreBatch([article]);
@@ -236,7 +247,12 @@ describe('load-time checks fail loudly', () => {
   it('does not go to the network for a hub id unless allowed, and says so', async () => {
     const started = Date.now();
     const err = await loadOnnxClassifier(
-      testModelOptions(dirs.good, { path: null, hub_id: 'himari-test/not-in-any-cache', allow_remote: false, cache_dir: join(models.root, 'cache') }),
+      testModelOptions(dirs.good, {
+        path: null,
+        hub_id: 'himari-test/not-in-any-cache',
+        allow_remote: false,
+        cache_dir: join(models.root, 'cache'),
+      }),
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OnnxModelNotFoundError);
     expect((err as Error).message).toMatch(/remote loading is off \(sentiment\.onnx\.allow_remote: false\)/);

@@ -74,12 +74,16 @@ describe('finbert-actor with the ONNX scorer', () => {
     const store = createStore(config, names);
     const scorer = (await createScorer(config, log, [Stage.finbertActor])) as OnnxSentimentScorer;
     const outputs: ScoredNews[] = [];
-    const taps = [Topic.newsScoredOpt, Topic.newsScoredCot].map((t) => transport.tap(names.subject(t), (m) => outputs.push(decodeAs(ScoredNews, m.data))));
+    const taps = [Topic.newsScoredOpt, Topic.newsScoredCot].map((t) =>
+      transport.tap(names.subject(t), (m) => outputs.push(decodeAs(ScoredNews, m.data))),
+    );
     await Promise.all(taps);
     await transport.ensureStream();
     const actors = await startActors([Stage.finbertActor], { config, names, store, scorer, log, clock: Date.now, transport }, transport);
     try {
-      await Promise.all(TEXTS.map((t, i) => transport.publish(names.subject(Topic.newsClassified), encode(classified(i, t)), { msgId: `c${i}` })));
+      await Promise.all(
+        TEXTS.map((t, i) => transport.publish(names.subject(Topic.newsClassified), encode(classified(i, t)), { msgId: `c${i}` })),
+      );
       await until(() => outputs.length === TEXTS.length, 20_000);
 
       expect(scorer.batchSizes.reduce((a, b) => a + b, 0)).toBe(TEXTS.length);
@@ -87,7 +91,12 @@ describe('finbert-actor with the ONNX scorer', () => {
       const direct = await scorer.scoreBatch(TEXTS);
       for (const o of outputs) {
         const i = Number(o.news.id.slice(1));
-        expect(o.sentiment).toMatchObject({ scorer: 'onnx', model: 'tiny-finbert', model_version: scorer.version, label: direct[i]!.label });
+        expect(o.sentiment).toMatchObject({
+          scorer: 'onnx',
+          model: 'tiny-finbert',
+          model_version: scorer.version,
+          label: direct[i]!.label,
+        });
         expect(Math.abs(o.sentiment.compound - direct[i]!.compound)).toBeLessThan(1e-5);
       }
     } finally {

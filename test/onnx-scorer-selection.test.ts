@@ -23,7 +23,11 @@ interface LogLine {
 
 function capturingLogger(): { log: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const log = createLogger({ name: 'test', level: 'info', destination: { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) } });
+  const log = createLogger({
+    name: 'test',
+    level: 'info',
+    destination: { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) },
+  });
   return { log, lines };
 }
 
@@ -92,7 +96,9 @@ describe('sentiment.backend: auto', () => {
   });
 
   it('does not fall back from an ONNX model that is present but broken: that stops the start', async () => {
-    await expect(select({ backend: 'auto', onnx: onnxTest(zeroDir), trained: { path: trainedPath } })).rejects.toThrow(OnnxDegenerateModelError);
+    await expect(select({ backend: 'auto', onnx: onnxTest(zeroDir), trained: { path: trainedPath } })).rejects.toThrow(
+      OnnxDegenerateModelError,
+    );
   });
 });
 
@@ -106,7 +112,9 @@ describe('explicit backends fail at start when they cannot load', () => {
   });
 
   it('trained with a missing file', async () => {
-    await expect(select({ backend: 'trained', trained: { path: join(models.root, 'missing.json') } })).rejects.toThrow(/cannot read sentiment model/);
+    await expect(select({ backend: 'trained', trained: { path: join(models.root, 'missing.json') } })).rejects.toThrow(
+      /cannot read sentiment model/,
+    );
   });
 
   it('lexicon is always there', async () => {
@@ -118,7 +126,11 @@ describe('explicit backends fail at start when they cannot load', () => {
 describe('a process without the finbert-actor', () => {
   it('loads no model and refuses to score', async () => {
     const { log } = capturingLogger();
-    const scorer = await createScorer(loadConfig({ overrides: { sentiment: { backend: 'onnx', onnx: onnxTest(join(models.root, 'missing')) } } }), log, ['ingestor']);
+    const scorer = await createScorer(
+      loadConfig({ overrides: { sentiment: { backend: 'onnx', onnx: onnxTest(join(models.root, 'missing')) } } }),
+      log,
+      ['ingestor'],
+    );
     await expect(scorer.score('x')).rejects.toThrow(/no J5 scorer/);
   });
 });

@@ -22,7 +22,19 @@ let transport: MemoryTransport;
 let running: RunningActors;
 
 function news(id: string, text: string, asset = 'NVDA', source = 'wire'): NewsItem {
-  return { v: 1, id, text, asset, source, kind: 'news', published_at: '2024-05-02T14:00:00.000Z', received_at: Date.now(), truncated: false, original_chars: text.length, flags: [] };
+  return {
+    v: 1,
+    id,
+    text,
+    asset,
+    source,
+    kind: 'news',
+    published_at: '2024-05-02T14:00:00.000Z',
+    received_at: Date.now(),
+    truncated: false,
+    original_chars: text.length,
+    flags: [],
+  };
 }
 
 beforeAll(async () => {
@@ -31,7 +43,15 @@ beforeAll(async () => {
   await transport.ensureStream();
   running = await startActors(
     ['rag-actor'],
-    { config, names, store: createStore(config, names), transport, scorer: toAsync(createLexiconScorer()), log: silentLogger(), clock: Date.now },
+    {
+      config,
+      names,
+      store: createStore(config, names),
+      transport,
+      scorer: toAsync(createLexiconScorer()),
+      log: silentLogger(),
+      clock: Date.now,
+    },
     transport,
   );
   const docs = [
@@ -41,7 +61,10 @@ beforeAll(async () => {
     news('o1', 'Oil prices fall as OPEC signals higher output', 'USO'),
   ];
   for (const d of docs) await transport.publish(names.subject(Topic.newsAccepted), encode(d), { msgId: `accepted:${d.id}` });
-  await waitFor(async () => (await ragSearch(transport, names, { v: 1, query: 'x', top_k: 1, min_similarity: -1 }, 2000)).index_size === 4, 10_000);
+  await waitFor(
+    async () => (await ragSearch(transport, names, { v: 1, query: 'x', top_k: 1, min_similarity: -1 }, 2000)).index_size === 4,
+    10_000,
+  );
 });
 
 afterAll(async () => {
@@ -54,7 +77,12 @@ describe('rag-actor services', () => {
     const all = await ragSearch(transport, names, { v: 1, query: 'Nvidia earnings and revenue', top_k: 2, min_similarity: 0 }, 2000);
     expect(all.hits.map((h) => h.id).sort()).toEqual(['n1', 'n2']);
     expect(all.hits[0]!.source).toBe('wire');
-    const apple = await ragSearch(transport, names, { v: 1, query: 'Nvidia earnings and revenue', top_k: 3, min_similarity: -1, asset: 'AAPL' }, 2000);
+    const apple = await ragSearch(
+      transport,
+      names,
+      { v: 1, query: 'Nvidia earnings and revenue', top_k: 3, min_similarity: -1, asset: 'AAPL' },
+      2000,
+    );
     expect(apple.hits.map((h) => h.id)).toEqual(['a1']);
     const strict = await ragSearch(transport, names, { v: 1, query: 'Nvidia earnings and revenue', top_k: 3, min_similarity: 0.99 }, 2000);
     expect(strict.hits).toEqual([]);
@@ -69,7 +97,12 @@ describe('rag-actor services', () => {
   it('gives the novelty of a new item and of a repeat from another source', async () => {
     const fresh = await requestNovelty(transport, names, news('g1', 'Gold hits a record high as the dollar weakens', 'GLD'), 2000);
     expect(fresh.novelty!.duplicate_of).toBeUndefined();
-    const repeat = await requestNovelty(transport, names, news('g2', 'Gold hits a record high as the dollar weakens!', 'GLD', 'other'), 2000);
+    const repeat = await requestNovelty(
+      transport,
+      names,
+      news('g2', 'Gold hits a record high as the dollar weakens!', 'GLD', 'other'),
+      2000,
+    );
     expect(repeat.novelty).toMatchObject({ nearest_id: 'g1', duplicate_of: 'g1' });
     expect(repeat.flags).toEqual(['duplicate_story']);
   });
@@ -78,7 +111,14 @@ describe('rag-actor services', () => {
     const res = await ragGround(
       transport,
       names,
-      { v: 1, source_text: 'Nvidia stock climbs', entities: ['Jensen Huang', 'Tim Cook'], claims: ['Nvidia data center revenue was 22.1 billion'], top_k: 3, asset: 'NVDA' },
+      {
+        v: 1,
+        source_text: 'Nvidia stock climbs',
+        entities: ['Jensen Huang', 'Tim Cook'],
+        claims: ['Nvidia data center revenue was 22.1 billion'],
+        top_k: 3,
+        asset: 'NVDA',
+      },
       2000,
     );
     expect(res.results.map((r) => [r.text, r.grounded, r.where, r.evidence_id ?? null])).toEqual([
@@ -102,7 +142,16 @@ describe('the LLM actors use J3 grounding for the numbers a model states', () =>
   const scored = makeScoredNews({ news: { id: 'g-1', asset: 'NVDA', text: 'Nvidia guides above consensus as AI demand stays strong' } });
   const draft = async (reasoning: string): Promise<DraftSignal> => {
     const gen = createScriptedGenerator(() =>
-      JSON.stringify({ sentiment: 0.7, confidence: 0.9, direction: 'BUY', reasoning, entities: ['Nvidia'], events: ['earnings/guidance'], timeframe: 'short_term', magnitude: 'medium' }),
+      JSON.stringify({
+        sentiment: 0.7,
+        confidence: 0.9,
+        direction: 'BUY',
+        reasoning,
+        entities: ['Nvidia'],
+        events: ['earnings/guidance'],
+        timeframe: 'short_term',
+        magnitude: 'medium',
+      }),
     );
     const r = await createOptDrafter('json', settings, {
       generator: gen,

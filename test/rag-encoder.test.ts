@@ -17,7 +17,14 @@ afterAll(() => models.cleanup());
 describe('transformers.js encoder (tiny BERT in ONNX)', () => {
   it('encodes texts to unit vectors of the model hidden size, the same text to the same vector', async () => {
     const m = models.make('enc', { hidden: 48, heads: 4, seed: 3 });
-    const enc = await loadTransformersEncoder({ modelDir: m.dir, hubId: 'unused', allowRemote: false, dtype: 'fp32', threads: 1, batchSize: 2 });
+    const enc = await loadTransformersEncoder({
+      modelDir: m.dir,
+      hubId: 'unused',
+      allowRemote: false,
+      dtype: 'fp32',
+      threads: 1,
+      batchSize: 2,
+    });
     try {
       expect(enc.kind).toBe('transformers');
       expect(enc.dim).toBe(48);
@@ -45,7 +52,13 @@ describe('transformers.js encoder (tiny BERT in ONNX)', () => {
     await expect(loadTransformersEncoder({ modelDir: dir, hubId: 'x', allowRemote: false, dtype: 'fp32', threads: 1 })).rejects.toThrow(
       /lacks config\.json, tokenizer\.json, tokenizer_config\.json, onnx\/model\.onnx/,
     );
-    const err = await loadTransformersEncoder({ modelDir: null, hubId: 'sentence-transformers/all-MiniLM-L6-v2', allowRemote: false, dtype: 'fp32', threads: 1 }).catch((e: unknown) => e);
+    const err = await loadTransformersEncoder({
+      modelDir: null,
+      hubId: 'sentence-transformers/all-MiniLM-L6-v2',
+      allowRemote: false,
+      dtype: 'fp32',
+      threads: 1,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EncoderError);
     expect((err as Error).message).toMatch(/allow_remote is false/);
   });

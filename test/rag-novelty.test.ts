@@ -27,7 +27,13 @@ describe('novelty on the signal path (embedded pipeline)', () => {
       { id: 'oil-1', text: 'Oil prices slide as OPEC signals higher output next quarter', asset: 'USO', source: 'wire-a', published_at: T },
       { id: 'fed-2', text: `${story}.`, asset: 'SPY', source: 'wire-b', published_at: T },
       { id: 'fed-3', text: `BREAKING: ${story}`, asset: 'SPY', source: 'blog-c', published_at: T },
-      { id: 'fed-4', text: 'Federal Reserve raises interest rates by 50 basis points, citing sticky inflation', asset: 'SPY', source: 'wire-d', published_at: T },
+      {
+        id: 'fed-4',
+        text: 'Federal Reserve raises interest rates by 50 basis points, citing sticky inflation',
+        asset: 'SPY',
+        source: 'wire-d',
+        published_at: T,
+      },
     ];
     const signals: TradingSignal[] = [];
     const rejects: RejectLine[] = [];

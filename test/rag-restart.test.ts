@@ -84,7 +84,13 @@ describe('rag-actor restart', () => {
         '    drain_timeout_ms: 2000',
       ].join('\n'),
     );
-    env = { HIMARI_CONFIG: config, HIMARI_NATS_URL: NATS_URL, HIMARI_REDIS_URL: REDIS_URL, HIMARI_NATS_PREFIX: prefixes.bus, HIMARI_REDIS_KEY_PREFIX: prefixes.keys };
+    env = {
+      HIMARI_CONFIG: config,
+      HIMARI_NATS_URL: NATS_URL,
+      HIMARI_REDIS_URL: REDIS_URL,
+      HIMARI_NATS_PREFIX: prefixes.bus,
+      HIMARI_REDIS_KEY_PREFIX: prefixes.keys,
+    };
   });
 
   afterAll(async () => {
@@ -99,7 +105,9 @@ describe('rag-actor restart', () => {
     // 420 documents: a snapshot at 250, the switch to IVF past 300 (a background build), 170 after the snapshot.
     await publish(0, 420);
     await waitFor(async () => (await indexSize()) === 420, 60_000, { message: 'rag-actor to store 420 documents' });
-    await waitFor(() => proc!.stderr.some((l) => l.includes('J3 index swapped in')), 60_000, { message: 'the approximate index to be swapped in' });
+    await waitFor(() => proc!.stderr.some((l) => l.includes('J3 index swapped in')), 60_000, {
+      message: 'the approximate index to be swapped in',
+    });
     const before = await Promise.all(QUERIES.map(search));
     expect(before.every((r) => r.index_size === 420)).toBe(true);
     expect(before[0]!.hits.length).toBe(10);

@@ -94,7 +94,11 @@ describe('redis store: layout, TTL and scripts', () => {
     const { store } = setup({ signalTtlS: 1 });
     await store.apply(makeSignal({ id: 'a' }));
     expect((await store.latest('BTC'))?.id).toBe('a');
-    await until('the latest key to expire', () => store.latest('BTC'), (v) => v === null);
+    await until(
+      'the latest key to expire',
+      () => store.latest('BTC'),
+      (v) => v === null,
+    );
     expect((await store.snapshot('BTC')).latest).toBeNull();
     expect(await store.history('BTC')).toHaveLength(1);
     expect((await store.sentiment('BTC'))?.count).toBe(1);

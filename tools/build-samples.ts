@@ -47,7 +47,6 @@ interface RawSample {
   published_at: string;
 }
 
-
 function shuffle<T>(xs: readonly T[], rng: () => number): T[] {
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
@@ -96,7 +95,7 @@ function buildNews(candidates: readonly Candidate[]): { lines: string[]; labels:
   }
   const order = shuffle(chosen, rng);
   // Sorted random instants: a stream with the irregular gaps of a real feed, in publish order.
-  const times = order.map(() => SESSION_OPEN_MS + Math.floor(rng() * SESSION_MS / 1000) * 1000).sort((a, b) => a - b);
+  const times = order.map(() => SESSION_OPEN_MS + Math.floor((rng() * SESSION_MS) / 1000) * 1000).sort((a, b) => a - b);
   const labels: Record<string, number> = {};
   const lines = order.map((c, i) => {
     labels[c.label] = (labels[c.label] ?? 0) + 1;
@@ -133,7 +132,12 @@ function buildBadInput(): string[] {
     j({ id: 'bad-duplicate-id', text: 'Microsoft to buy Activision Blizzard for $68.7 billion', asset: 'MSFT', published_at: at }),
     j({ id: 'bad-duplicate-id', text: 'REPOST: Microsoft to buy Activision Blizzard', asset: 'MSFT', published_at: at }),
     j({ id: 'bad-asset-not-string', text: 'Bitcoin slides 6% as miners sell reserves', asset: 42, published_at: at }),
-    j({ id: 'bad-asset-crlf', text: 'Ether gains after the upgrade date is set', asset: 'ETH\r\nSET llm:signal:ETH:latest x', published_at: at }),
+    j({
+      id: 'bad-asset-crlf',
+      text: 'Ether gains after the upgrade date is set',
+      asset: 'ETH\r\nSET llm:signal:ETH:latest x',
+      published_at: at,
+    }),
     j({ id: 'bad-huge-text', text: hugeText(), asset: 'SPY', published_at: at }),
     j({
       id: 'bad-prompt-injection',
@@ -141,7 +145,12 @@ function buildBadInput(): string[] {
       asset: 'GME',
       published_at: at,
     }),
-    j({ id: 'bad-control-chars', text: 'Nvidia\u0000 shares\u0007 jump\u001b[31m 8%\u200b after\u202e earnings', asset: 'NVDA', published_at: at }),
+    j({
+      id: 'bad-control-chars',
+      text: 'Nvidia\u0000 shares\u0007 jump\u001b[31m 8%\u200b after\u202e earnings',
+      asset: 'NVDA',
+      published_at: at,
+    }),
     '',
     '[{"id":"bad-array","text":"an array, not an object","asset":"BTC"}]',
     j({ id: 'bad-timestamp', text: 'Fed minutes show support for smaller hikes', asset: 'SPY', published_at: 'yesterday afternoon' }),

@@ -8,7 +8,9 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const args = process.argv.slice(2);
 const projects = args.length
   ? args
-  : ['apps', 'libs'].flatMap((d) => readdirSync(join(root, d)).map((p) => `${d}/${p}`)).filter((p) => existsSync(join(root, p, 'package.json')));
+  : ['apps', 'libs']
+      .flatMap((d) => readdirSync(join(root, d)).map((p) => `${d}/${p}`))
+      .filter((p) => existsSync(join(root, p, 'package.json')));
 
 const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 const problems = [];
@@ -33,16 +35,20 @@ for (const project of projects) {
     const isTest = /\.test\.ts$|testing\.ts$|contract-suite\.ts$|-suite\.ts$/.test(file);
     for (const m of text.matchAll(IMPORT_RE)) {
       const spec = m[1] ?? m[2];
-      if (spec.startsWith('@himari/app-')) problems.push(`${rel}: imports an app (${spec}); apps are entry points, put shared code in a lib`);
-      if (/^@himari\/[^/]+\/(?!testing$|contract-suite$)/.test(spec)) problems.push(`${rel}: deep import ${spec}; import the package's public entry`);
+      if (spec.startsWith('@himari/app-'))
+        problems.push(`${rel}: imports an app (${spec}); apps are entry points, put shared code in a lib`);
+      if (/^@himari\/[^/]+\/(?!testing$|contract-suite$)/.test(spec))
+        problems.push(`${rel}: deep import ${spec}; import the package's public entry`);
       if (spec.startsWith('.')) {
         const target = resolve(dirname(file), spec);
-        if (!target.startsWith(join(root, project) + '/')) problems.push(`${rel}: relative import ${spec} leaves its project; import the package by name`);
+        if (!target.startsWith(join(root, project) + '/'))
+          problems.push(`${rel}: relative import ${spec} leaves its project; import the package by name`);
       }
       if (kind === 'libs' && spec.includes('/apps/')) problems.push(`${rel}: a lib imports an app (${spec})`);
     }
     const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-    if (kind === 'libs' && !isTest && /\bprocess\.env\b/.test(code)) problems.push(`${rel}: a library reads process.env; take configuration as a parameter`);
+    if (kind === 'libs' && !isTest && /\bprocess\.env\b/.test(code))
+      problems.push(`${rel}: a library reads process.env; take configuration as a parameter`);
   }
 }
 

@@ -28,7 +28,19 @@ export const samples: NewsItem[] = readFileSync(join(ROOT, 'samples/news.jsonl')
   .slice(0, N)
   .map((l, i) => {
     const r = JSON.parse(l) as { id: string; text: string; asset: string; source: string; published_at: string };
-    return { v: 1, id: r.id, text: r.text, asset: r.asset.replace(/^\$/, '').toUpperCase(), source: r.source, kind: 'social', published_at: r.published_at, received_at: 1_700_000_000_000 + i, truncated: false, original_chars: r.text.length, flags: [] };
+    return {
+      v: 1,
+      id: r.id,
+      text: r.text,
+      asset: r.asset.replace(/^\$/, '').toUpperCase(),
+      source: r.source,
+      kind: 'social',
+      published_at: r.published_at,
+      received_at: 1_700_000_000_000 + i,
+      truncated: false,
+      original_chars: r.text.length,
+      flags: [],
+    };
   });
 
 export interface Tally {

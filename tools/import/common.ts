@@ -45,5 +45,9 @@ export async function writeJsonl(path: string, rows: Iterable<NewsJson | Outcome
 
 /** Text compared for duplicates: case, spacing and links do not make a tweet new. */
 export function dedupeKey(asset: string, text: string): string {
-  return `${asset}\u0000${text.toLowerCase().replace(/https?:\/\/\S+/g, '').replace(/\s+/g, ' ').trim()}`;
+  return `${asset}\u0000${text
+    .toLowerCase()
+    .replace(/https?:\/\/\S+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()}`;
 }

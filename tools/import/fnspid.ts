@@ -33,7 +33,10 @@ interface Row {
   url: string;
 }
 
-export function fnspidNews(csv: string, tickers: ReadonlySet<string>): { news: NewsJson[]; rows: number; undated: number; duplicates: number; noPrices: number } {
+export function fnspidNews(
+  csv: string,
+  tickers: ReadonlySet<string>,
+): { news: NewsJson[]; rows: number; undated: number; duplicates: number; noPrices: number } {
   const rows = parse(csv, { columns: true, skip_empty_lines: true, bom: true }) as Row[];
   const dated = rows.filter((r) => /^\d{4}-\d{2}-\d{2}$/.test(r.date ?? ''));
   dated.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
@@ -76,7 +79,8 @@ async function main(): Promise<void> {
   });
   const data = resolve(values.data);
   const out = resolve(values.out);
-  if (!existsSync(join(data, HEADLINES))) throw new Error(`${join(data, HEADLINES)} not found: pass --data DIR (the fnspid_sample folder of the shared data)`);
+  if (!existsSync(join(data, HEADLINES)))
+    throw new Error(`${join(data, HEADLINES)} not found: pass --data DIR (the fnspid_sample folder of the shared data)`);
   const pricesDir = join(data, 'prices');
   const prices = await readPrices(pricesDir);
   const table = new PriceTable(prices.bars);

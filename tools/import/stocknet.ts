@@ -87,7 +87,8 @@ async function main(): Promise<void> {
   });
   const data = resolve(values.data);
   const out = resolve(values.out);
-  if (!existsSync(join(data, FLAT))) throw new Error(`${join(data, FLAT)} not found: pass --data DIR (the StockNet folder of the shared data)`);
+  if (!existsSync(join(data, FLAT)))
+    throw new Error(`${join(data, FLAT)} not found: pass --data DIR (the StockNet folder of the shared data)`);
   const t0 = Date.now();
   const { news, rows, duplicates, empty } = stocknetNews(readVerified(join(data, FLAT), FLAT_SHA256, !values['no-verify']));
   await writeJsonl(join(out, 'news.jsonl'), news);

@@ -56,7 +56,10 @@ export function buildBertClassifier(shape: BertShape, w: BertWeightOptions): Uin
     b: g.floats(`${name}.bias`, [fanOut], normal(rand, fanOut, 0.1)),
   });
   const layerNorm = (x: string, name: string): string =>
-    g.op1('LayerNormalization', [x, g.floats(`${name}.gamma`, [H], fill(H, 1)), g.floats(`${name}.beta`, [H], fill(H, 0))], { axis: -1, epsilon: { float: 1e-12 } });
+    g.op1('LayerNormalization', [x, g.floats(`${name}.gamma`, [H], fill(H, 1)), g.floats(`${name}.beta`, [H], fill(H, 0))], {
+      axis: -1,
+      epsilon: { float: 1e-12 },
+    });
   const linear = (x: string, p: { w: string; b: string }): string => g.op1('Add', [g.op1('MatMul', [x, p.w]), p.b]);
 
   const B = 'batch_size';
@@ -71,7 +74,10 @@ export function buildBertClassifier(shape: BertShape, w: BertWeightOptions): Uin
   const typeEmb = g.floats('embeddings.token_type_embeddings', [shape.typeVocabSize, H], normal(rand, shape.typeVocabSize * H, 0.5));
   const seqLen = g.op1('Gather', [g.op1('Shape', [inputIds]), g.int64s('one', [], [1])], { axis: 0 });
   const positions = g.op1('Range', [g.int64s('zero', [], [0]), seqLen, g.int64s('step', [], [1])]);
-  const summed = g.op1('Add', [g.op1('Add', [g.op1('Gather', [wordEmb, inputIds]), g.op1('Gather', [posEmb, positions])]), g.op1('Gather', [typeEmb, types])]);
+  const summed = g.op1('Add', [
+    g.op1('Add', [g.op1('Gather', [wordEmb, inputIds]), g.op1('Gather', [posEmb, positions])]),
+    g.op1('Gather', [typeEmb, types]),
+  ]);
   let x = layerNorm(summed, 'embeddings.LayerNorm');
 
   // Additive attention mask [B, 1, 1, S]: 0 where attended, −10000 on padding.
@@ -109,7 +115,10 @@ export function buildBertClassifier(shape: BertShape, w: BertWeightOptions): Uin
   const cls = g.op1('Gather', [x, g.int64s('cls_index', [], [0])], { axis: 1 });
   const pooled = g.op1('Tanh', [linear(cls, dense('pooler.dense', H, H))]);
   const classifier = w.zeroClassifier
-    ? { w: g.floats('classifier.weight', [H, shape.numLabels], fill(H * shape.numLabels, 0)), b: g.floats('classifier.bias', [shape.numLabels], fill(shape.numLabels, 0)) }
+    ? {
+        w: g.floats('classifier.weight', [H, shape.numLabels], fill(H * shape.numLabels, 0)),
+        b: g.floats('classifier.bias', [shape.numLabels], fill(shape.numLabels, 0)),
+      }
     : dense('classifier', H, shape.numLabels, 1.5 / Math.sqrt(H));
   g.op1('Add', [g.op1('MatMul', [pooled, classifier.w]), classifier.b], {}, 'logits');
   g.output('logits', DataType.float, [B, shape.numLabels]);

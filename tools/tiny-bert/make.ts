@@ -133,7 +133,8 @@ function main(argv: string[]): void {
     return n;
   };
   const configVocab = values['config-vocab'];
-  if (configVocab !== undefined && configVocab !== 'model' && configVocab !== 'tokenizer') throw new Error('--config-vocab is model or tokenizer');
+  if (configVocab !== undefined && configVocab !== 'model' && configVocab !== 'tokenizer')
+    throw new Error('--config-vocab is model or tokenizer');
   const r = writeTinyBert({
     out: values.out,
     ...(values.labels !== undefined ? { labels: values.labels.split(',').map((s) => s.trim()) } : {}),
@@ -146,7 +147,9 @@ function main(argv: string[]): void {
     extraTokens: int(values['extra-tokens'], 'extra-tokens'),
     ...(configVocab !== undefined ? { configVocab } : {}),
   });
-  process.stdout.write(`${JSON.stringify({ dir: r.dir, model: r.modelFile, ...r.shape, parameters: parameterCount(r.shape), tokenizer_vocab: r.tokenizerVocabSize })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ dir: r.dir, model: r.modelFile, ...r.shape, parameters: parameterCount(r.shape), tokenizer_vocab: r.tokenizerVocabSize })}\n`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -54,7 +54,12 @@ export class GraphBuilder {
   }
 
   /** Adds a node; returns its output names (one fresh name per requested output unless given). */
-  op(opType: string, inputs: readonly string[], attrs: Record<string, AttrValue> = {}, outputs: readonly string[] = [this.fresh(opType)]): string[] {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attrs: Record<string, AttrValue> = {},
+    outputs: readonly string[] = [this.fresh(opType)],
+  ): string[] {
     this.nodes.push({
       opType,
       name: this.fresh(`${opType}_node`),

@@ -28,7 +28,9 @@ billion million percent points per said says report reports reported announce an
 expected expects expectations meeting results result statement ceo cfo board chief officer government regulator
 regulators sec court judge ruling approval approved approves launch launches product products customer customers
 global china europe us u s america trade tariff tariffs war sanctions shortage strike delay delays recall
-steady flat unchanged mixed slightly sharply again still also just only`.split(/\s+/).filter((w) => w.length > 0);
+steady flat unchanged mixed slightly sharply again still also just only`
+  .split(/\s+/)
+  .filter((w) => w.length > 0);
 
 /** Special tokens first (ids 0-4, [PAD] = 0 as in BERT), then characters, `##` pieces and whole words. */
 export function buildVocab(extraTokens = 0): string[] {
@@ -72,7 +74,11 @@ export function tokenizerJson(vocab: readonly string[]): object {
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: '[CLS]', type_id: 0 } },
         { Sequence: { id: 'A', type_id: 0 } },

@@ -57,7 +57,9 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       if (!grammars.has(key)) {
         grammars.set(
           key,
-          opts.grammar === 'node-llama-cpp' ? llama.createGrammarForJsonSchema(schema as never) : llama.createGrammar({ grammar: jsonSchemaToGbnf(schema) }),
+          opts.grammar === 'node-llama-cpp'
+            ? llama.createGrammarForJsonSchema(schema as never)
+            : llama.createGrammar({ grammar: jsonSchemaToGbnf(schema) }),
         );
       }
       grammar = await grammars.get(key)!;
@@ -77,7 +79,11 @@ export async function startEngineServer(opts: EngineServerOptions): Promise<Engi
       const used = seq.tokenMeter.diff(before);
       generated++;
       return {
-        body: completion(r.response, { prompt_tokens: used.usedInputTokens, completion_tokens: used.usedOutputTokens }, r.metadata.stopReason === 'maxTokens' ? 'length' : 'stop'),
+        body: completion(
+          r.response,
+          { prompt_tokens: used.usedInputTokens, completion_tokens: used.usedOutputTokens },
+          r.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
+        ),
       };
     } finally {
       give(seq);

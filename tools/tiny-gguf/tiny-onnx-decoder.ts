@@ -47,7 +47,10 @@ function bytesOf(a: Float32Array): Uint8Array {
 }
 
 function valueInfo(name: string, elemType: number, dims: Array<number | string>): onnxProto.onnx.IValueInfoProto {
-  return { name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } };
+  return {
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  };
 }
 
 /** input_ids [batch, seq] → Gather(onehot rows of W) → logits [batch, seq, vocab]. */
@@ -71,7 +74,15 @@ export function tinyDecoderOnnx(vocabSize: number, o: TinyDecoderOptions): Uint8
     graph: {
       name: 'tiny_bigram_decoder',
       initializer: [{ name: 'transition', dims: [vocabSize, vocabSize], dataType: F, rawData: bytesOf(W) }],
-      node: [{ opType: 'Gather', name: 'next_token_logits', input: ['transition', 'input_ids'], output: ['logits'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] }],
+      node: [
+        {
+          opType: 'Gather',
+          name: 'next_token_logits',
+          input: ['transition', 'input_ids'],
+          output: ['logits'],
+          attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+        },
+      ],
       input: [valueInfo('input_ids', I64, ['batch_size', 'sequence_length'])],
       output: [valueInfo('logits', F, ['batch_size', 'sequence_length', vocabSize])],
     },
@@ -86,7 +97,18 @@ export function writeTinyDecoder(dir: string, o: TinyDecoderOptions): string {
   writeFileSync(join(dir, 'onnx', 'model.onnx'), tinyDecoderOnnx(vocab.length, o));
   writeFileSync(
     join(dir, 'config.json'),
-    JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], vocab_size: vocab.length, n_embd: vocab.length, n_head: 1, n_layer: 0, n_positions: 4096, bos_token_id: 1, eos_token_id: 1, use_cache: false }),
+    JSON.stringify({
+      model_type: 'gpt2',
+      architectures: ['GPT2LMHeadModel'],
+      vocab_size: vocab.length,
+      n_embd: vocab.length,
+      n_head: 1,
+      n_layer: 0,
+      n_positions: 4096,
+      bos_token_id: 1,
+      eos_token_id: 1,
+      use_cache: false,
+    }),
   );
   writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: 1, eos_token_id: 1, pad_token_id: 1 }));
   writeFileSync(
@@ -95,14 +117,37 @@ export function writeTinyDecoder(dir: string, o: TinyDecoderOptions): string {
       version: '1.0',
       truncation: null,
       padding: null,
-      added_tokens: SPECIAL.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+      added_tokens: SPECIAL.map((content, id) => ({
+        id,
+        content,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      })),
       normalizer: null,
       pre_tokenizer: { type: 'WhitespaceSplit' },
       post_processor: null,
       decoder: { type: 'WordPiece', prefix: '##', cleanup: false },
-      model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 1000, vocab: Object.fromEntries(vocab.map((t, i) => [t, i])) },
+      model: {
+        type: 'WordPiece',
+        unk_token: '[UNK]',
+        continuing_subword_prefix: '##',
+        max_input_chars_per_word: 1000,
+        vocab: Object.fromEntries(vocab.map((t, i) => [t, i])),
+      },
     }),
   );
-  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ tokenizer_class: 'PreTrainedTokenizer', unk_token: '[UNK]', eos_token: '<eos>', pad_token: '<eos>', model_max_length: 4096 }));
+  writeFileSync(
+    join(dir, 'tokenizer_config.json'),
+    JSON.stringify({
+      tokenizer_class: 'PreTrainedTokenizer',
+      unk_token: '[UNK]',
+      eos_token: '<eos>',
+      pad_token: '<eos>',
+      model_max_length: 4096,
+    }),
+  );
   return dir;
 }

@@ -74,7 +74,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     const load = COMMANDS[command];
     if (!load) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-    return await (await load())(rest, ctx);
+    return await (
+      await load()
+    )(rest, ctx);
   } catch (err) {
     if (err instanceof UsageError) {
       ctx.stderr.write(`himari: ${err.message}\n\n${USAGE}`);

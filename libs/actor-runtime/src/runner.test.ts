@@ -54,7 +54,10 @@ async function collect(subject: string): Promise<Uint8Array[]> {
   return out;
 }
 
-const publishOk = (n: NewsItem): HandlerOutcome => ({ kind: 'publish', outputs: [{ topic: Topic.newsAccepted, message: n, msgId: `accepted:${n.id}` }] });
+const publishOk = (n: NewsItem): HandlerOutcome => ({
+  kind: 'publish',
+  outputs: [{ topic: Topic.newsAccepted, message: n, msgId: `accepted:${n.id}` }],
+});
 
 describe('ActorRunner', () => {
   it('publishes the handler output and acks', async () => {

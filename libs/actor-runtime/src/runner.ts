@@ -205,7 +205,9 @@ export class ActorRunner {
       ...(newsId !== undefined ? { news_id: newsId } : {}),
     };
     const id = d.msgId || `seq-${d.seq}`;
-    await this.transport.publish(this.opts.names.deadLetter(this.actor.stage), encode(rejection), { msgId: `dlq:${this.actor.stage}:${id}` });
+    await this.transport.publish(this.opts.names.deadLetter(this.actor.stage), encode(rejection), {
+      msgId: `dlq:${this.actor.stage}:${id}`,
+    });
     d.term();
     this.metrics.deadLettered.inc({ stage: this.actor.stage, topic: input.topic, code });
   }

@@ -9,7 +9,16 @@
 import type { Config } from '@himari/config';
 import type { TradingSignal } from '@himari/contracts';
 import type { Logger } from '@himari/observability';
-import { evaluateHoldout, holdoutOptionsFrom, horizonsFrom, NotEnoughOutcomesError, outcomesFromPrices, type CalibrationService, type HoldoutReport, type PriceTable } from '@himari/outcomes';
+import {
+  evaluateHoldout,
+  holdoutOptionsFrom,
+  horizonsFrom,
+  NotEnoughOutcomesError,
+  outcomesFromPrices,
+  type CalibrationService,
+  type HoldoutReport,
+  type PriceTable,
+} from '@himari/outcomes';
 import { lmTone, randomSignals, type LoughranMcDonald } from './baselines.ts';
 import { vaderCompoundsInWorker } from './vader-worker.ts';
 import type { NewsLine, NewsReadResult } from './news.ts';
@@ -76,7 +85,15 @@ export interface BacktestReport {
     sessions: number;
   };
   scorer: { name: string; version: string; kind: string };
-  settings: { cost_bp: number; quantile: number; min_assets: number; aggregate: string; ewma_half_life_h: number; random_seeds: number; calibration_method: string };
+  settings: {
+    cost_bp: number;
+    quantile: number;
+    min_assets: number;
+    aggregate: string;
+    ewma_half_life_h: number;
+    random_seeds: number;
+    calibration_method: string;
+  };
   pipeline: StrategyMetrics & { signal: string; calibrated_share: number };
   baselines: {
     loughran_mcdonald: StrategyMetrics | null;
@@ -91,20 +108,34 @@ export interface BacktestReport {
    */
   random_same_universe: { loughran_mcdonald: RandomSharpe | null; vader: RandomSharpe };
   /** Net Sharpe of the same trades at other costs per unit traded (bp): how much of the verdict is the cost level. */
-  cost_sensitivity: { cost_bp: number[]; pipeline: (number | null)[]; loughran_mcdonald: (number | null)[] | null; vader: (number | null)[]; random_mean: (number | null)[] };
+  cost_sensitivity: {
+    cost_bp: number[];
+    pipeline: (number | null)[];
+    loughran_mcdonald: (number | null)[] | null;
+    vader: (number | null)[];
+    random_mean: (number | null)[];
+  };
   comparison: {
     pipeline_minus_lm_sharpe_net: number | null;
     random_sharpe_net_spread: number | null;
     beats_lm_by_more_than_random_spread: boolean | null;
   };
-  calibration: (Omit<HoldoutReport, 'reliability_raw' | 'reliability_calibrated' | 'keys' | 'served'> & { served_ece: number | null }) | { error: string };
+  calibration:
+    | (Omit<HoldoutReport, 'reliability_raw' | 'reliability_calibrated' | 'keys' | 'served'> & { served_ece: number | null })
+    | { error: string };
   timing: { replay_ms: number; items_per_s: number; total_ms: number; fit_ms_total: number; fit_ms_max: number; refits: number };
 }
 
 export interface BacktestRun {
   report: BacktestReport;
   /** Daily series of every strategy, for the charts. */
-  strategies: { pipeline: StrategyResult; lm: StrategyResult | null; vader: StrategyResult; random: StrategyResult[]; buyAndHold: StrategyResult };
+  strategies: {
+    pipeline: StrategyResult;
+    lm: StrategyResult | null;
+    vader: StrategyResult;
+    random: StrategyResult[];
+    buyAndHold: StrategyResult;
+  };
   holdout: HoldoutReport | null;
   signals: Map<string, TradingSignal>;
 }
@@ -135,7 +166,9 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestRun> {
   if (calendar.length < 2) throw new BacktestError('the price data has fewer than two sessions');
   const held = opts.calibration.ledger.counts();
   if (held.signals > 0 || held.outcomes > 0) {
-    throw new BacktestError('the ledger already holds signals or outcomes: a backtest needs a fresh ledger, or its calibration would know the future');
+    throw new BacktestError(
+      'the ledger already holds signals or outcomes: a backtest needs a fresh ledger, or its calibration would know the future',
+    );
   }
 
   const outcomes = outcomesFromPrices(prices, horizonsFrom(c));
@@ -163,15 +196,34 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestRun> {
   const agg = { aggregate: bt.aggregate, ewmaHalfLifeH: bt.ewma_half_life_h };
   const itemsOf = (value: (x: { item: NewsLine; signal: TradingSignal; vader: number }) => number): ItemSignal[] =>
     accepted.map((x) => ({ asset: x.signal.asset, publishedMs: x.item.publishedMs, value: value(x) }));
-  const pipelineSignals = aggregateSignals(itemsOf((x) => x.signal.sentiment * x.signal.confidence), calendar, agg);
+  const pipelineSignals = aggregateSignals(
+    itemsOf((x) => x.signal.sentiment * x.signal.confidence),
+    calendar,
+    agg,
+  );
   const range = activeRange(pipelineSignals);
   if (!range) throw new BacktestError('no signal falls inside the price calendar: check that the news and prices cover the same dates');
-  const sopts: StrategyOptions = { quantile: bt.quantile, minAssets: bt.min_assets, costBp: bt.cost_bp, annualisationDays: bt.annualisation_days };
+  const sopts: StrategyOptions = {
+    quantile: bt.quantile,
+    minAssets: bt.min_assets,
+    costBp: bt.cost_bp,
+    annualisationDays: bt.annualisation_days,
+  };
 
   const pipeline = simulateLongShort('pipeline', pipelineSignals, prices, range, sopts);
-  const lmSignals = opts.lm ? aggregateSignals(itemsOf((x) => lmTone(opts.lm!, x.item.text)), calendar, agg) : null;
+  const lmSignals = opts.lm
+    ? aggregateSignals(
+        itemsOf((x) => lmTone(opts.lm!, x.item.text)),
+        calendar,
+        agg,
+      )
+    : null;
   const lm = lmSignals ? simulateLongShort('loughran_mcdonald', lmSignals, prices, range, sopts) : null;
-  const vaderSignals = aggregateSignals(itemsOf((x) => x.vader), calendar, agg);
+  const vaderSignals = aggregateSignals(
+    itemsOf((x) => x.vader),
+    calendar,
+    agg,
+  );
   const vaderRun = simulateLongShort('vader', vaderSignals, prices, range, sopts);
   const seeds = Array.from({ length: bt.random_seeds }, (_, i) => i + 1);
   const randomRuns = (signals: TradePointSignals): StrategyResult[] =>
@@ -194,7 +246,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestRun> {
 
   const randomSharpes = random.flatMap((r) => (r.metrics.sharpe_net === null ? [] : [r.metrics.sharpe_net]));
   const spread = randomSharpes.length ? Math.max(...randomSharpes) - Math.min(...randomSharpes) : null;
-  const diff = lm && pipeline.metrics.sharpe_net !== null && lm.metrics.sharpe_net !== null ? pipeline.metrics.sharpe_net - lm.metrics.sharpe_net : null;
+  const diff =
+    lm && pipeline.metrics.sharpe_net !== null && lm.metrics.sharpe_net !== null
+      ? pipeline.metrics.sharpe_net - lm.metrics.sharpe_net
+      : null;
   const rejectedByCode: Record<string, number> = {};
   for (const r of replay.rejects) rejectedByCode[r.code] = (rejectedByCode[r.code] ?? 0) + 1;
   const stats = opts.calibration.stats();
@@ -250,7 +305,14 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestRun> {
       pipeline: SENSITIVITY_BP.map((bp) => sharpeAtCost(pipeline, bp, bt.annualisation_days)),
       loughran_mcdonald: lm ? SENSITIVITY_BP.map((bp) => sharpeAtCost(lm, bp, bt.annualisation_days)) : null,
       vader: SENSITIVITY_BP.map((bp) => sharpeAtCost(vaderRun, bp, bt.annualisation_days)),
-      random_mean: SENSITIVITY_BP.map((bp) => mean(random.flatMap((r) => { const x = sharpeAtCost(r, bp, bt.annualisation_days); return x === null ? [] : [x]; }))),
+      random_mean: SENSITIVITY_BP.map((bp) =>
+        mean(
+          random.flatMap((r) => {
+            const x = sharpeAtCost(r, bp, bt.annualisation_days);
+            return x === null ? [] : [x];
+          }),
+        ),
+      ),
     },
     comparison: {
       pipeline_minus_lm_sharpe_net: diff,
@@ -286,7 +348,10 @@ function randomLike(signals: TradePointSignals, seed: number): TradePointSignals
   const draw = randomSignals(seed);
   const out: TradePointSignals = new Map();
   for (const tp of [...signals.keys()].sort((a, b) => a - b)) {
-    const assets = [...signals.get(tp)!].filter(([, v]) => v !== 0).map(([a]) => a).sort();
+    const assets = [...signals.get(tp)!]
+      .filter(([, v]) => v !== 0)
+      .map(([a]) => a)
+      .sort();
     out.set(tp, new Map(assets.map((a) => [a, draw()])));
   }
   return out;

@@ -31,7 +31,12 @@ async function wordList(path: string): Promise<Set<string>> {
   } catch (err) {
     throw new LexiconLoadError(`cannot read the Loughran-McDonald list ${path}: ${(err as Error).message}`);
   }
-  const words = new Set(text.split(/\r?\n/).map((w) => w.trim().toUpperCase()).filter((w) => /^[A-Z][A-Z'-]*$/.test(w)));
+  const words = new Set(
+    text
+      .split(/\r?\n/)
+      .map((w) => w.trim().toUpperCase())
+      .filter((w) => /^[A-Z][A-Z'-]*$/.test(w)),
+  );
   if (words.size < 50) throw new LexiconLoadError(`${path} holds ${words.size} words: not a Loughran-McDonald list`);
   return words;
 }

@@ -13,7 +13,15 @@ import { decodeAs, encode, Rejection, STAGES, Topic, TradingSignal, type Outcome
 import type { Subscription } from '@himari/bus';
 import type { Logger } from '@himari/observability';
 import { outcomeStartMs, type CalibrationService, type SessionCalendar } from '@himari/outcomes';
-import { createScorer, createStore, createTransport, namesFor, startActors, type RunningActors, type SelectedScorer } from '@himari/pipeline';
+import {
+  createScorer,
+  createStore,
+  createTransport,
+  namesFor,
+  startActors,
+  type RunningActors,
+  type SelectedScorer,
+} from '@himari/pipeline';
 import type { NewsLine } from './news.ts';
 
 export interface ReplayProgress {
@@ -193,7 +201,12 @@ export async function replayPipeline(opts: ReplayOptions): Promise<ReplayResult>
         outcomesPublished += 1;
       }
       if (outcomesPublished === from) return;
-      await until(() => outcomesSeen() - baseOutcomes >= outcomesPublished, idleMs, 'waiting for the calibrator to take the outcomes', outcomesSeen);
+      await until(
+        () => outcomesSeen() - baseOutcomes >= outcomesPublished,
+        idleMs,
+        'waiting for the calibrator to take the outcomes',
+        outcomesSeen,
+      );
       await calibration.whenIdle();
     };
 
@@ -204,7 +217,12 @@ export async function replayPipeline(opts: ReplayOptions): Promise<ReplayResult>
         if (item.id !== '' && !pendingById.has(item.id)) pendingById.set(item.id, item);
         await transport.publish(names.subject(Topic.newsRaw), item.bytes, { msgId: msgIdOf(item) });
       }
-      await until(() => pendingByMsg.size === 0, idleMs, `trade point ${batch.tp}`, () => signals.size + rejects.length);
+      await until(
+        () => pendingByMsg.size === 0,
+        idleMs,
+        `trade point ${batch.tp}`,
+        () => signals.size + rejects.length,
+      );
       done += batch.items.length;
       opts.onProgress?.({ done, total, signals: signals.size, rejected: rejects.length });
     }

@@ -45,13 +45,37 @@ export function backtestHtml(run: BacktestRun): string {
   rows.push(row('VADER', r.baselines.vader));
   for (const run of r.baselines.random.runs) rows.push(row(`random (seed ${run.seed})`, run));
   rows.push(row('buy-and-hold (equal weight)', r.baselines.buy_and_hold));
-  const results = table(['strategy', 'Sharpe net', 'Sharpe gross', 'ann. return net', 'ann. return gross', 'volatility', 'max drawdown', 'IC', 'IC t', 'IC pooled', 'hit rate', 'turnover/day', 'books'], rows, {
-    highlight: [0],
-  });
+  const results = table(
+    [
+      'strategy',
+      'Sharpe net',
+      'Sharpe gross',
+      'ann. return net',
+      'ann. return gross',
+      'volatility',
+      'max drawdown',
+      'IC',
+      'IC t',
+      'IC pooled',
+      'hit rate',
+      'turnover/day',
+      'books',
+    ],
+    rows,
+    {
+      highlight: [0],
+    },
+  );
 
   const labels = s.pipeline.daily.map((d) => d.date);
   const curves = (net: boolean): LineSeries[] => [
-    ...s.random.map((x, i): LineSeries => ({ name: `random (${s.random.length} seeds)`, values: equity(x, net), color: '#9a9a9a', faint: true, legend: i === 0 })),
+    ...s.random.map((x, i): LineSeries => ({
+      name: `random (${s.random.length} seeds)`,
+      values: equity(x, net),
+      color: '#9a9a9a',
+      faint: true,
+      legend: i === 0,
+    })),
     { name: 'buy-and-hold', values: equity(s.buyAndHold, net), color: '#2a9d5b' },
     { name: 'VADER', values: equity(s.vader, net), color: '#8e5bc4' },
     ...(s.lm ? [{ name: 'Loughran-McDonald', values: equity(s.lm, net), color: '#e08a1e' }] : []),

@@ -10,7 +10,8 @@ function table(opens: Record<string, number[]>): PriceTable {
   const n = Object.values(opens)[0]!.length;
   const dates = weekdays('2015-01-05', n);
   const bars: PriceBar[] = [];
-  for (const [asset, ps] of Object.entries(opens)) ps.forEach((p, i) => bars.push({ asset, date: dates[i]!, open: p, close: p, adjClose: p }));
+  for (const [asset, ps] of Object.entries(opens))
+    ps.forEach((p, i) => bars.push({ asset, date: dates[i]!, open: p, close: p, adjClose: p }));
   return new PriceTable(bars);
 }
 
@@ -82,7 +83,13 @@ describe('simulateLongShort', () => {
 
   it('an oracle signal earns, its inverse loses', () => {
     const oracle = simulateLongShort('o', sig({ A: 1, B: 0.1, C: 0.1, D: 0.1, E: -1 }), prices, { from: 0, to: 0 }, { ...OPTS, costBp: 0 });
-    const inverse = simulateLongShort('i', sig({ A: -1, B: 0.1, C: 0.1, D: 0.1, E: 1 }), prices, { from: 0, to: 0 }, { ...OPTS, costBp: 0 });
+    const inverse = simulateLongShort(
+      'i',
+      sig({ A: -1, B: 0.1, C: 0.1, D: 0.1, E: 1 }),
+      prices,
+      { from: 0, to: 0 },
+      { ...OPTS, costBp: 0 },
+    );
     expect(oracle.daily[0]!.net).toBeGreaterThan(0);
     expect(inverse.daily[0]!.net).toBeLessThan(0);
   });

@@ -139,7 +139,7 @@ function sd(xs: readonly number[]): number {
 export function ranks(xs: readonly number[]): number[] {
   const idx = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
   const r = new Array<number>(xs.length);
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && xs[idx[j + 1]!] === xs[idx[i]!]) j += 1;
     const avg = (i + j) / 2 + 1;
@@ -193,9 +193,21 @@ interface Pooled {
   r: number[];
 }
 
-function metricsOf(daily: readonly DailyRecord[], books: readonly BookRecord[], hits: { hit: number; n: number }, opts: StrategyOptions, pooled: Pooled = { v: [], r: [] }): StrategyMetrics {
-  const gross = seriesMetrics(daily.map((d) => d.gross), opts.annualisationDays);
-  const net = seriesMetrics(daily.map((d) => d.net), opts.annualisationDays);
+function metricsOf(
+  daily: readonly DailyRecord[],
+  books: readonly BookRecord[],
+  hits: { hit: number; n: number },
+  opts: StrategyOptions,
+  pooled: Pooled = { v: [], r: [] },
+): StrategyMetrics {
+  const gross = seriesMetrics(
+    daily.map((d) => d.gross),
+    opts.annualisationDays,
+  );
+  const net = seriesMetrics(
+    daily.map((d) => d.net),
+    opts.annualisationDays,
+  );
   const ics = books.flatMap((b) => (b.ic === null ? [] : [b.ic]));
   const icSd = sd(ics);
   const formed = books.filter((b) => b.long.length > 0);
@@ -220,7 +232,13 @@ function metricsOf(daily: readonly DailyRecord[], books: readonly BookRecord[], 
 }
 
 /** The daily long-short strategy over the sessions of `range` (inclusive). */
-export function simulateLongShort(name: string, signals: TradePointSignals, prices: PriceTable, range: SessionRange, opts: StrategyOptions): StrategyResult {
+export function simulateLongShort(
+  name: string,
+  signals: TradePointSignals,
+  prices: PriceTable,
+  range: SessionRange,
+  opts: StrategyOptions,
+): StrategyResult {
   const cal = prices.calendar;
   const c = opts.costBp / 10_000;
   const held: Record<TradePointKind, Map<string, number>> = { open: new Map(), close: new Map() };
@@ -262,7 +280,13 @@ export function simulateLongShort(name: string, signals: TradePointSignals, pric
       for (const x of ranked) gross += (weights.get(x.asset) ?? 0) * x.r;
       const cost = c * traded;
       held[point] = weights;
-      const ic = ranked.length >= Math.max(3, opts.minAssets) ? spearman(ranked.map((x) => x.v), ranked.map((x) => x.r)) : null;
+      const ic =
+        ranked.length >= Math.max(3, opts.minAssets)
+          ? spearman(
+              ranked.map((x) => x.v),
+              ranked.map((x) => x.r),
+            )
+          : null;
       books.push({ tp, session: s, point, n: ranked.length, long, short, gross, cost, traded, ic });
       day.gross += 0.5 * gross;
       day.net += 0.5 * (gross - cost);
@@ -302,12 +326,20 @@ export function buyAndHold(prices: PriceTable, range: SessionRange, opts: Strate
   }
   const up = daily.filter((d) => d.gross > 0).length;
   const m = metricsOf(daily, [], { hit: up, n: daily.length }, opts);
-  return { name: 'buy_and_hold', metrics: { ...m, ic: null, ic_t: null, ic_n: 0, ic_pooled: null, books: 0, mean_assets_per_book: assets.length }, daily, books: [] };
+  return {
+    name: 'buy_and_hold',
+    metrics: { ...m, ic: null, ic_t: null, ic_n: 0, ic_pooled: null, books: 0, mean_assets_per_book: assets.length },
+    daily,
+    books: [],
+  };
 }
 
 /** The net Sharpe the same trades would have had at another cost per unit traded. */
 export function sharpeAtCost(r: StrategyResult, costBp: number, annualisationDays: number): number | null {
-  return seriesMetrics(r.daily.map((d) => d.gross - (costBp / 10_000) * d.traded), annualisationDays).sharpe;
+  return seriesMetrics(
+    r.daily.map((d) => d.gross - (costBp / 10_000) * d.traded),
+    annualisationDays,
+  ).sharpe;
 }
 
 /** Sessions from the first to the last trade point that carries any signal. */

@@ -77,12 +77,18 @@ export function syntheticMarket(o: SyntheticOptions = {}): SyntheticMarket {
 
 /** Yahoo-style CSV of one asset's bars (what `--prices DIR` reads). */
 export function yahooCsv(bars: readonly PriceBar[]): string {
-  return ['Date,Open,High,Low,Close,Adj Close,Volume', ...bars.map((b) => `${b.date},${b.open},${Math.max(b.open, b.close)},${Math.min(b.open, b.close)},${b.close},${b.adjClose},1000`)].join('\n') + '\n';
+  return (
+    [
+      'Date,Open,High,Low,Close,Adj Close,Volume',
+      ...bars.map((b) => `${b.date},${b.open},${Math.max(b.open, b.close)},${Math.min(b.open, b.close)},${b.close},${b.adjClose},1000`),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Stand-ins for the Loughran-McDonald files (the real lists are not shipped): enough words to pass the loader's check. */
 export function fakeLmLists(): { positive: string; negative: string } {
-  const filler = (p: string): string[] => Array.from({ length: 60 }, (_, i) => `${p}${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))}`);
+  const filler = (p: string): string[] =>
+    Array.from({ length: 60 }, (_, i) => `${p}${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))}`);
   return {
     positive: ['STRONG', 'RECORD', 'GROWTH', 'GAIN', ...filler('ZZPOS')].join('\n'),
     negative: ['WEAK', 'LOSSES', 'FRAUD', 'LAWSUIT', 'WARNING', ...filler('ZZNEG')].join('\n'),

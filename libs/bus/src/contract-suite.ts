@@ -81,10 +81,14 @@ export function transportContract(name: string, makeTransport: () => Promise<Tra
     };
 
     const settled = async (sub: Subscription): Promise<void> => {
-      await waitFor(async () => {
-        const info = await sub.info();
-        return info.pending === 0 && info.ackPending === 0;
-      }, 10_000, { message: 'consumer did not settle' });
+      await waitFor(
+        async () => {
+          const info = await sub.info();
+          return info.pending === 0 && info.ackPending === 0;
+        },
+        10_000,
+        { message: 'consumer did not settle' },
+      );
     };
 
     it('ensureStream is idempotent', async () => {
@@ -138,12 +142,8 @@ export function transportContract(name: string, makeTransport: () => Promise<Tra
       const other = await makeTransport();
       try {
         const s = other.names.subject(Topic.newsRaw);
-        await expect(other.transport.publish(s, bytes('x'), { msgId: 'x' })).rejects.toBeInstanceOf(
-          StreamNotFoundError,
-        );
-        await expect(
-          other.transport.consume(spec({ subject: s }), async () => undefined),
-        ).rejects.toBeInstanceOf(StreamNotFoundError);
+        await expect(other.transport.publish(s, bytes('x'), { msgId: 'x' })).rejects.toBeInstanceOf(StreamNotFoundError);
+        await expect(other.transport.consume(spec({ subject: s }), async () => undefined)).rejects.toBeInstanceOf(StreamNotFoundError);
       } finally {
         await other.cleanup();
       }

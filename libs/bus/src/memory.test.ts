@@ -147,9 +147,7 @@ describe('MemoryTransport specifics', () => {
     const t = createMemoryTransport({ duplicateWindowMs: 10_000 });
     await t.ensureStream();
     await t.consume(spec(), (d) => d.ack());
-    await expect(t.consume(spec({ subject: names.subject(Topic.newsAccepted) }), (d) => d.ack())).rejects.toThrow(
-      /cannot change/,
-    );
+    await expect(t.consume(spec({ subject: names.subject(Topic.newsAccepted) }), (d) => d.ack())).rejects.toThrow(/cannot change/);
     await t.close();
     await expect(t.publish(subject, bytes('x'), { msgId: 'x' })).rejects.toThrow(/closed/);
   });

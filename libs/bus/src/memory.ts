@@ -385,9 +385,7 @@ class MemoryBus implements MemoryTransport {
     const existing = this.durables.get(spec.durable);
     if (existing) {
       if (existing.log.subject !== spec.subject) {
-        throw new Error(
-          `durable ${spec.durable} reads ${existing.log.subject}, not ${spec.subject}: a durable's subject cannot change`,
-        );
+        throw new Error(`durable ${spec.durable} reads ${existing.log.subject}, not ${spec.subject}: a durable's subject cannot change`);
       }
       // Like a JetStream consumer update: the newest spec wins.
       existing.maxDeliver = spec.maxDeliver;

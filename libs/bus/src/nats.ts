@@ -225,7 +225,11 @@ class NatsBus implements NatsTransport {
     });
     // Interest must reach the server before the caller announces it is serving.
     await this.nc.flush();
-    return this.trackCore(sub, async () => ({ pending: 0, ackPending: tracker.count }), () => tracker.idle());
+    return this.trackCore(
+      sub,
+      async () => ({ pending: 0, ackPending: tracker.count }),
+      () => tracker.idle(),
+    );
   }
 
   async tap(subject: string, onMessage: (msg: TapMessage) => void): Promise<Subscription> {
@@ -241,7 +245,11 @@ class NatsBus implements NatsTransport {
       },
     });
     await this.nc.flush();
-    return this.trackCore(sub, async () => ({ pending: 0, ackPending: 0 }), async () => {});
+    return this.trackCore(
+      sub,
+      async () => ({ pending: 0, ackPending: 0 }),
+      async () => {},
+    );
   }
 
   async readStored(subject: string, onMessage: (msg: TapMessage) => void): Promise<number> {
@@ -296,11 +304,7 @@ class NatsBus implements NatsTransport {
     if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
   }
 
-  private trackCore(
-    sub: NatsSubscription,
-    info: () => Promise<ConsumerInfo>,
-    idle: () => Promise<void>,
-  ): Subscription {
+  private trackCore(sub: NatsSubscription, info: () => Promise<ConsumerInfo>, idle: () => Promise<void>): Subscription {
     const wrapped: Subscription = {
       drain: async () => {
         if (!sub.isClosed()) await sub.drain().catch(() => sub.unsubscribe());

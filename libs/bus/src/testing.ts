@@ -19,11 +19,7 @@ export interface WaitForOptions {
  * Polls `predicate` until it returns true or `timeoutMs` passes: the synchronisation tests use instead of sleeps.
  * A predicate that throws counts as false (so `expect(...)` inside it works); its last error is reported on timeout.
  */
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs = 5_000,
-  opts: WaitForOptions = {},
-): Promise<void> {
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5_000, opts: WaitForOptions = {}): Promise<void> {
   const intervalMs = opts.intervalMs ?? 10;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

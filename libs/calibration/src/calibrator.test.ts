@@ -11,7 +11,10 @@ describe('Calibrator', () => {
   it('passes confidence through until a key has minSamples outcomes, then calibrates', () => {
     const cal = new Calibrator({ method: 'isotonic', minSamples: 100, refitEvery: 50 });
     const before = cal.calibrate(KEY, 0.9);
-    expect(before).toEqual({ confidence: 0.9, calibration: { calibrated: false, method: 'none', map_version: 'identity', raw_confidence: 0.9 } });
+    expect(before).toEqual({
+      confidence: 0.9,
+      calibration: { calibrated: false, method: 'none', map_version: 'identity', raw_confidence: 0.9 },
+    });
     expect(CalibrationInfo.safeParse(before.calibration).success).toBe(true);
 
     const { conf, correct } = overconfident(100, 1);
@@ -21,7 +24,12 @@ describe('Calibrator', () => {
     const last = cal.observe(KEY, conf[99]!, correct[99]!);
     expect(last).toEqual({ n: 100, refitted: true, map_version: `isotonic:${keyHash(KEY)}:100` });
     const after = cal.calibrate(KEY, 0.9);
-    expect(after.calibration).toEqual({ calibrated: true, method: 'isotonic', map_version: `isotonic:${keyHash(KEY)}:100`, raw_confidence: 0.9 });
+    expect(after.calibration).toEqual({
+      calibrated: true,
+      method: 'isotonic',
+      map_version: `isotonic:${keyHash(KEY)}:100`,
+      raw_confidence: 0.9,
+    });
     expect(CalibrationInfo.safeParse(after.calibration).success).toBe(true);
     expect(after.confidence).toBeLessThan(0.9);
 
@@ -88,7 +96,13 @@ describe('Calibrator', () => {
 
   it('rejects a bad snapshot, a bad confidence and a bad outcome', () => {
     const cal = new Calibrator({ method: 'isotonic', minSamples: 10, refitEvery: 5 });
-    expect(() => cal.restore({ v: 1, method: 'isotonic', entries: [{ key: 'k', n: 1, fitted_at_n: 0, scores: [0.5], outcomes: [1], map: null, map_version: 'isotonic:x:1' }] })).toThrow(CalibrationInputError);
+    expect(() =>
+      cal.restore({
+        v: 1,
+        method: 'isotonic',
+        entries: [{ key: 'k', n: 1, fitted_at_n: 0, scores: [0.5], outcomes: [1], map: null, map_version: 'isotonic:x:1' }],
+      }),
+    ).toThrow(CalibrationInputError);
     expect(() => cal.restore({ v: 2 })).toThrow(CalibrationInputError);
     expect(() => cal.calibrate(KEY, 1.2)).toThrow(CalibrationInputError);
     expect(() => cal.calibrate(KEY, NaN)).toThrow(CalibrationInputError);

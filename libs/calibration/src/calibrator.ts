@@ -59,10 +59,13 @@ export class Calibrator {
   private state = new Map<string, KeyState>();
 
   constructor(opts: CalibratorOptions) {
-    if (!Number.isInteger(opts.minSamples) || opts.minSamples < 1) throw new CalibrationInputError(`minSamples must be a positive integer, got ${opts.minSamples}`);
-    if (!Number.isInteger(opts.refitEvery) || opts.refitEvery < 1) throw new CalibrationInputError(`refitEvery must be a positive integer, got ${opts.refitEvery}`);
+    if (!Number.isInteger(opts.minSamples) || opts.minSamples < 1)
+      throw new CalibrationInputError(`minSamples must be a positive integer, got ${opts.minSamples}`);
+    if (!Number.isInteger(opts.refitEvery) || opts.refitEvery < 1)
+      throw new CalibrationInputError(`refitEvery must be a positive integer, got ${opts.refitEvery}`);
     const max = opts.maxSamplesPerKey ?? DEFAULT_MAX_SAMPLES;
-    if (!Number.isInteger(max) || max < opts.minSamples) throw new CalibrationInputError(`maxSamplesPerKey must be an integer >= minSamples, got ${max}`);
+    if (!Number.isInteger(max) || max < opts.minSamples)
+      throw new CalibrationInputError(`maxSamplesPerKey must be an integer >= minSamples, got ${max}`);
     this.method = opts.method;
     this.minSamples = opts.minSamples;
     this.refitEvery = opts.refitEvery;

@@ -13,7 +13,7 @@ function referencePav(scores: number[], outcomes: number[]): { x: number[]; y: n
     byScore.set(s, g);
   });
   let blocks = [...byScore.entries()].sort((a, b) => a[0] - b[0]).map(([s, g]) => ({ w: g.w, wy: g.wy, wx: g.w * s }));
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let i = 0; i + 1 < blocks.length; i++) {
       const a = blocks[i]!;
@@ -90,12 +90,19 @@ describe('fitIsotonic', () => {
   it('round-trips through JSON and rejects a map that is not monotone', () => {
     const rnd = seededRandom(9);
     const scores = Array.from({ length: 200 }, () => rnd());
-    const m = fitIsotonic(scores, scores.map((s) => (rnd() < s ? 1 : 0) as Outcome01));
+    const m = fitIsotonic(
+      scores,
+      scores.map((s) => (rnd() < s ? 1 : 0) as Outcome01),
+    );
     const back = IsotonicMap.fromJSON(JSON.parse(JSON.stringify(m)));
     for (let s = 0; s <= 1; s += 0.01) expect(back.predict(s)).toBe(m.predict(s));
     expect(back.n).toBe(200);
-    expect(() => IsotonicMap.fromJSON({ kind: 'isotonic', v: 1, x: [0.1, 0.2], y: [0.9, 0.1], w: [1, 1], n: 2 })).toThrow(CalibrationInputError);
-    expect(() => IsotonicMap.fromJSON({ kind: 'isotonic', v: 1, x: [0.2, 0.1], y: [0.1, 0.9], w: [1, 1], n: 2 })).toThrow(CalibrationInputError);
+    expect(() => IsotonicMap.fromJSON({ kind: 'isotonic', v: 1, x: [0.1, 0.2], y: [0.9, 0.1], w: [1, 1], n: 2 })).toThrow(
+      CalibrationInputError,
+    );
+    expect(() => IsotonicMap.fromJSON({ kind: 'isotonic', v: 1, x: [0.2, 0.1], y: [0.1, 0.9], w: [1, 1], n: 2 })).toThrow(
+      CalibrationInputError,
+    );
   });
 
   it('rejects bad input', () => {

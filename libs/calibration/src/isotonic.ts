@@ -83,7 +83,8 @@ export interface IsotonicOptions {
 export function fitIsotonic(scores: readonly number[], outcomes: readonly Outcome01[], opts: IsotonicOptions = {}): IsotonicMap {
   checkPairs('fitIsotonic', scores, outcomes, { unitScores: false });
   const weights = opts.weights ?? scores.map(() => 1);
-  if (weights.length !== scores.length) throw new CalibrationInputError(`fitIsotonic: ${weights.length} weights for ${scores.length} samples`);
+  if (weights.length !== scores.length)
+    throw new CalibrationInputError(`fitIsotonic: ${weights.length} weights for ${scores.length} samples`);
   weights.forEach((w, i) => {
     if (!(Number.isFinite(w) && w > 0)) throw new CalibrationInputError(`fitIsotonic: weight[${i}] must be positive and finite, got ${w}`);
   });

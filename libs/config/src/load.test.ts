@@ -21,7 +21,12 @@ describe('loadConfig', () => {
     writeFileSync(file, 'himari:\n  redis:\n    signal_ttl_s: 120\n    url: redis://file\n  nats:\n    prefix: fromfile\n');
     const c = loadConfig({
       file,
-      env: { HIMARI_REDIS_URL: 'redis://env', HIMARI_CONCURRENCY: '3', HIMARI_LEDGER_PATH: '/var/lib/himari/ledger.sqlite', HIMARI_RAG_DIR: '2024' },
+      env: {
+        HIMARI_REDIS_URL: 'redis://env',
+        HIMARI_CONCURRENCY: '3',
+        HIMARI_LEDGER_PATH: '/var/lib/himari/ledger.sqlite',
+        HIMARI_RAG_DIR: '2024',
+      },
       overrides: { nats: { prefix: 'flag' } },
     });
     expect(c.redis.signal_ttl_s).toBe(120);

@@ -81,9 +81,7 @@ function envToInput(env: Readonly<Record<string, string | undefined>>): Record<s
 }
 
 function pathToObject(path: string, value: unknown): Record<string, unknown> {
-  return path
-    .split('.')
-    .reduceRight<unknown>((acc, key) => ({ [key]: acc }), value) as Record<string, unknown>;
+  return path.split('.').reduceRight<unknown>((acc, key) => ({ [key]: acc }), value) as Record<string, unknown>;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

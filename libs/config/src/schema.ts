@@ -27,7 +27,11 @@ export const ConfigSchema = z.object({
       /** JetStream de-duplication window: a redelivered input inside it never makes a second output. @default 600000 */
       duplicate_window_ms: z.number().int().min(1000).default(600_000),
       /** Messages older than this leave the stream. @default 7 days */
-      max_age_ms: z.number().int().min(60_000).default(7 * 24 * 3600 * 1000),
+      max_age_ms: z
+        .number()
+        .int()
+        .min(60_000)
+        .default(7 * 24 * 3600 * 1000),
     })
     .prefault({}),
   redis: z
@@ -59,7 +63,11 @@ export const ConfigSchema = z.object({
       /** Raw messages larger than this are rejected before parsing. @default 1048576 */
       max_message_bytes: z.number().int().min(256).default(1_048_576),
       /** How long a news id is remembered for duplicate detection. @default 604800 */
-      dedupe_ttl_s: z.number().int().positive().default(7 * 24 * 3600),
+      dedupe_ttl_s: z
+        .number()
+        .int()
+        .positive()
+        .default(7 * 24 * 3600),
       default_source: z.string().default('unknown'),
     })
     .prefault({}),

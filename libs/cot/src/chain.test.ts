@@ -5,7 +5,10 @@ import { chainAnswer } from './testing.ts';
 
 describe('chain schema', () => {
   it('puts the five steps first, then the factors, then the signal fields, all required', () => {
-    const s = chainOutputSchema({ maxStepChars: 100, maxReasoningChars: 200 }).jsonSchema as { properties: Record<string, unknown>; required: string[] };
+    const s = chainOutputSchema({ maxStepChars: 100, maxReasoningChars: 200 }).jsonSchema as {
+      properties: Record<string, unknown>;
+      required: string[];
+    };
     expect(Object.keys(s.properties).slice(0, 5)).toEqual(['steps', 'factors', 'sentiment', 'confidence', 'direction']);
     expect(s.required).toContain('steps');
     const g = jsonSchemaToGbnf(s);

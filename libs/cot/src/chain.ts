@@ -43,7 +43,9 @@ export function chainOutputSchema(bounds: ChainBounds): OutputSchema {
     properties: Record<string, unknown>;
     required: string[];
   };
-  const factorProps = Object.fromEntries(FACTOR_NAMES.map((f) => [f, { type: 'number', minimum: FACTOR_RANGE[f][0], maximum: FACTOR_RANGE[f][1] }]));
+  const factorProps = Object.fromEntries(
+    FACTOR_NAMES.map((f) => [f, { type: 'number', minimum: FACTOR_RANGE[f][0], maximum: FACTOR_RANGE[f][1] }]),
+  );
   return {
     name: 'chain_of_thought_signal',
     jsonSchema: {
@@ -65,8 +67,7 @@ export function chainOutputSchema(bounds: ChainBounds): OutputSchema {
 }
 
 export type ChainParse =
-  | (ParseSuccess & { steps: ChainStep[]; factors: Factors; missingFactors: FactorName[]; complete: boolean })
-  | ParseFailure;
+  (ParseSuccess & { steps: ChainStep[]; factors: Factors; missingFactors: FactorName[]; complete: boolean }) | ParseFailure;
 
 /** J6 for the conclusion; the steps and factors from the same JSON where it can be read. */
 export function parseChain(text: string): ChainParse {

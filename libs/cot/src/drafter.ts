@@ -68,7 +68,13 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
       recent: recent
         .filter((r) => r.id !== scored.news.id)
         .slice(0, s.historySignals)
-        .map((r) => ({ direction: r.direction, sentiment: r.sentiment, confidence: r.confidence, age_s: Math.max(0, (nowMs - r.timestamp) / 1000), event_type: r.event_type })),
+        .map((r) => ({
+          direction: r.direction,
+          sentiment: r.sentiment,
+          confidence: r.confidence,
+          age_s: Math.max(0, (nowMs - r.timestamp) / 1000),
+          event_type: r.event_type,
+        })),
       runningSentiment: running ?? undefined,
       regime,
     };
@@ -100,7 +106,13 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
           Array.from({ length: s.samples }, (_, i) =>
             generateStructured<ChainOk>(
               generator,
-              { messages: prompt.messages, maxTokens: s.maxTokens, temperature: s.temperature, schema, ...(s.seed !== null ? { seed: s.seed + i } : {}) },
+              {
+                messages: prompt.messages,
+                maxTokens: s.maxTokens,
+                temperature: s.temperature,
+                schema,
+                ...(s.seed !== null ? { seed: s.seed + i } : {}),
+              },
               { parse: parseChain, format: 'cot' },
             ),
           ),
@@ -141,7 +153,9 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
       const modelConfidence = (agreeing.reduce((a, x) => a + x.confidence, 0) / agreeing.length) * (agreeing.length / samples.length);
 
       const policy = deps.learner.activePolicy();
-      const policyProbs = policy ? probabilities(policy, { signalDirection: majority, signalConfidence: modelConfidence, factors: chosen.factors }) : null;
+      const policyProbs = policy
+        ? probabilities(policy, { signalDirection: majority, signalConfidence: modelConfidence, factors: chosen.factors })
+        : null;
       const decision = weighDecision({ direction: majority, confidence: modelConfidence }, policyProbs, deps.learner.settings.policyWeight);
 
       const grounded = groundParsed(chosen.value, { text: scored.news.text, documents: hits.map((h) => h.text), asset: scored.news.asset });
@@ -213,7 +227,8 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
       factors: chosen.factors,
       model_direction: modelDirection,
       model_confidence: modelConfidence,
-      policy: policy && policyProbs ? { version: policy.version, distribution: policyProbs, weight: d.learner.settings.policyWeight } : null,
+      policy:
+        policy && policyProbs ? { version: policy.version, distribution: policyProbs, weight: d.learner.settings.policyWeight } : null,
       final_direction: draft.direction,
       final_confidence: draft.confidence_raw,
       samples,

@@ -1,4 +1,13 @@
-export { FACTOR_NAMES, chainOutputSchema, parseChain, type ChainBounds, type ChainParse, type ChainStep, type FactorName, type Factors } from './chain.ts';
+export {
+  FACTOR_NAMES,
+  chainOutputSchema,
+  parseChain,
+  type ChainBounds,
+  type ChainParse,
+  type ChainStep,
+  type FactorName,
+  type Factors,
+} from './chain.ts';
 export {
   ACTIONS,
   FEATURE_COUNT,
@@ -24,5 +33,14 @@ export {
 export { CotStore, type AuditTrail, type ChainSample } from './store.ts';
 export { RlmfLearner, type ObserveResult, type RlmfSettings } from './learner.ts';
 export { createCotDrafter, type CotDeps, type CotDrafter, type CotSettings } from './drafter.ts';
-export { replay, experienceFromStockNet, experienceToJsonl, experienceFromJsonl, type ReplayOptions, type ReplayReport, type RewardSummary, type StockNetOptions } from './replay.ts';
+export {
+  replay,
+  experienceFromStockNet,
+  experienceToJsonl,
+  experienceFromJsonl,
+  type ReplayOptions,
+  type ReplayReport,
+  type RewardSummary,
+  type StockNetOptions,
+} from './replay.ts';
 export { preferencePairs, type PreferencePair, type PairsReport } from './pairs.ts';

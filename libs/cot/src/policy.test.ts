@@ -87,7 +87,9 @@ describe('rlmfUpdate: policy gradient with a baseline', () => {
 
   it('steps along the gradient of log π: a positive advantage raises the sampled action', () => {
     // One experience where every action but BUY earns ≤ 0: after updates BUY's probability must grow.
-    const xs: Experience[] = [{ signal_id: 'a', asset: 'X', at: 0, input: { signalDirection: 1, signalConfidence: 0.9, factors: F0 }, realised_return: 0.03 }];
+    const xs: Experience[] = [
+      { signal_id: 'a', asset: 'X', at: 0, input: { signalDirection: 1, signalConfidence: 0.9, factors: F0 }, realised_return: 0.03 },
+    ];
     let p = initialPolicy();
     const x = xs[0]!.input;
     const start = probabilities(p, x)[2];

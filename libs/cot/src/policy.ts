@@ -107,7 +107,10 @@ export function greedyReward(p: PolicyState, experiences: readonly Experience[])
 /** Reward of a fixed rule: `follow` the signal, or always `hold`. */
 export function ruleReward(experiences: readonly Experience[], rule: 'follow' | 'hold'): number {
   if (experiences.length === 0) return 0;
-  const sum = experiences.reduce((acc, e) => acc + reward(e.input.signalDirection, rule === 'follow' ? e.input.signalDirection : 0, e.realised_return), 0);
+  const sum = experiences.reduce(
+    (acc, e) => acc + reward(e.input.signalDirection, rule === 'follow' ? e.input.signalDirection : 0, e.realised_return),
+    0,
+  );
   return sum / experiences.length;
 }
 
@@ -139,7 +142,11 @@ export interface UpdateReport {
  * score it with the design's reward, and step along (r − b)·∇log π(a|x); b is a running mean of rewards. Returns a
  * new state (the input is not changed).
  */
-export function rlmfUpdate(state: PolicyState, experiences: readonly Experience[], opts: UpdateOptions): { state: PolicyState; report: UpdateReport } {
+export function rlmfUpdate(
+  state: PolicyState,
+  experiences: readonly Experience[],
+  opts: UpdateOptions,
+): { state: PolicyState; report: UpdateReport } {
   const rand = mulberry32(opts.seed + state.updates * 7919);
   const w = state.weights.map((row) => [...row]);
   let baseline = state.baseline;

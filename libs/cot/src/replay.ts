@@ -68,13 +68,21 @@ export function replay(all: readonly Experience[], opts: ReplayOptions = {}): Re
   const cut = Math.floor(sorted.length * (opts.trainShare ?? 0.7));
   const train = sorted.slice(0, cut);
   const evalSet = sorted.slice(cut);
-  const summary = (p: PolicyState, xs: readonly Experience[]): RewardSummary => ({ expected: expectedReward(p, xs), greedy: greedyReward(p, xs) });
+  const summary = (p: PolicyState, xs: readonly Experience[]): RewardSummary => ({
+    expected: expectedReward(p, xs),
+    greedy: greedyReward(p, xs),
+  });
   let policy = initialPolicy();
   const before = summary(policy, evalSet);
   const trainBefore = summary(policy, train);
   const updates: UpdateReport[] = [];
   for (let i = 0; i < (opts.updates ?? 10); i++) {
-    const r = rlmfUpdate(policy, train, { learningRate: opts.learningRate ?? 0.05, epochs: opts.epochs ?? 2, seed: opts.seed ?? 7, gradient: opts.gradient ?? 'sampled' });
+    const r = rlmfUpdate(policy, train, {
+      learningRate: opts.learningRate ?? 0.05,
+      epochs: opts.epochs ?? 2,
+      seed: opts.seed ?? 7,
+      gradient: opts.gradient ?? 'sampled',
+    });
     policy = r.state;
     updates.push(r.report);
   }
@@ -173,7 +181,11 @@ async function readPrices(file: string, only: ReadonlySet<string> | null): Promi
   for await (const r of createReadStream(file).pipe(parseCsv({ columns: true })) as AsyncIterable<Record<string, string>>) {
     const ticker = r['ticker']!;
     if (only && !only.has(ticker)) continue;
-    const row: PriceRow = { date: r['date']!, adjClose: Number(r['adj_close']), nextReturn: Number(r['ret_next_day_adjclose_to_adjclose']) };
+    const row: PriceRow = {
+      date: r['date']!,
+      adjClose: Number(r['adj_close']),
+      nextReturn: Number(r['ret_next_day_adjclose_to_adjclose']),
+    };
     const list = out.get(ticker) ?? [];
     list.push(row);
     out.set(ticker, list);
@@ -193,10 +205,16 @@ async function readTweetsByDay(
   onProgress?: (n: number) => void,
 ): Promise<Map<string, Map<string, string[]>>> {
   const closes = new Map<string, number[]>();
-  for (const [t, rows] of prices) closes.set(t, rows.map((r) => Date.parse(`${r.date}T${String(CLOSE_UTC_HOUR).padStart(2, '0')}:00:00Z`)));
+  for (const [t, rows] of prices)
+    closes.set(
+      t,
+      rows.map((r) => Date.parse(`${r.date}T${String(CLOSE_UTC_HOUR).padStart(2, '0')}:00:00Z`)),
+    );
   const out = new Map<string, Map<string, string[]>>();
   let n = 0;
-  for await (const r of createReadStream(file).pipe(parseCsv({ columns: true, relax_quotes: true })) as AsyncIterable<Record<string, string>>) {
+  for await (const r of createReadStream(file).pipe(parseCsv({ columns: true, relax_quotes: true })) as AsyncIterable<
+    Record<string, string>
+  >) {
     if (++n % 20_000 === 0) onProgress?.(n);
     const ticker = r['ticker']!;
     if (only && !only.has(ticker)) continue;

@@ -179,7 +179,9 @@ export class CotStore {
   }
 
   experiences(): Experience[] {
-    const rows = this.db.prepare('SELECT signal_id, asset, at, input_json, realised_return, action FROM experience ORDER BY seq').all() as ExperienceRow[];
+    const rows = this.db
+      .prepare('SELECT signal_id, asset, at, input_json, realised_return, action FROM experience ORDER BY seq')
+      .all() as ExperienceRow[];
     return rows.map((r) => ({
       signal_id: r.signal_id,
       asset: r.asset,
@@ -206,7 +208,9 @@ export class CotStore {
   /** Trails that have an experience (an outcome): the material of preference pairs. */
   trailsWithOutcomes(): Array<{ trail: AuditTrail; realised_return: number }> {
     const rows = this.db
-      .prepare('SELECT t.*, e.realised_return AS realised_return FROM trails t JOIN experience e ON e.signal_id = t.signal_id ORDER BY e.seq')
+      .prepare(
+        'SELECT t.*, e.realised_return AS realised_return FROM trails t JOIN experience e ON e.signal_id = t.signal_id ORDER BY e.seq',
+      )
       .all() as Array<TrailRow & { realised_return: number }>;
     return rows.map((r) => ({ trail: fromRow(r), realised_return: r.realised_return }));
   }

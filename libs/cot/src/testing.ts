@@ -16,7 +16,10 @@ export interface ChainAnswerOptions {
 export function chainAnswer(o: ChainAnswerOptions = {}): string {
   const direction = o.direction ?? 'BUY';
   const steps = Object.fromEntries(
-    COT_STEPS.map((s, i) => [s.key, { thought: `thinking about ${s.key}`, evidence: `evidence ${i + 1}`, conclusion: `${s.key} points to ${direction}` }]),
+    COT_STEPS.map((s, i) => [
+      s.key,
+      { thought: `thinking about ${s.key}`, evidence: `evidence ${i + 1}`, conclusion: `${s.key} points to ${direction}` },
+    ]),
   );
   const factors: Factors = { news_sentiment: 0.5, surprise: 0.3, market_trend: 0.1, impact: 0.7, uncertainty: 0.2, ...o.factors };
   return JSON.stringify({

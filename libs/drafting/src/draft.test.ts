@@ -43,7 +43,12 @@ describe('draftFromUpstream', () => {
 
   it('holds below the direction threshold and follows the sign at or above it', () => {
     const at = (compound: number, threshold?: number) =>
-      draftFromUpstream(makeScoredNews({ sentiment: { compound } }), 'cot-actor', NOW, threshold === undefined ? {} : { directionThreshold: threshold }).direction;
+      draftFromUpstream(
+        makeScoredNews({ sentiment: { compound } }),
+        'cot-actor',
+        NOW,
+        threshold === undefined ? {} : { directionThreshold: threshold },
+      ).direction;
     expect(at(0.14)).toBe(0);
     expect(at(-0.14)).toBe(0);
     expect(at(0.15)).toBe(1);
@@ -51,7 +56,9 @@ describe('draftFromUpstream', () => {
     expect(at(0.3, 0.5)).toBe(0);
     expect(at(-0.6, 0.5)).toBe(-1);
     expect(at(0)).toBe(0);
-    expect(draftFromUpstream(makeScoredNews({ sentiment: { compound: 0.1 } }), 'opt-actor', NOW).reasoning).toMatch(/HOLD because \|compound\| 0\.100 is below 0\.150/);
+    expect(draftFromUpstream(makeScoredNews({ sentiment: { compound: 0.1 } }), 'opt-actor', NOW).reasoning).toMatch(
+      /HOLD because \|compound\| 0\.100 is below 0\.150/,
+    );
     expect(() => directionFromCompound(0.5, 2)).toThrow(RangeError);
   });
 
@@ -96,7 +103,9 @@ describe('draftFromUpstream', () => {
     expect(magnitudeFrom('medium', 0.3)).toBe('medium');
     expect(magnitudeFrom('low', 0.05)).toBe('low');
     expect(magnitudeFrom('low', -0.9)).toBe('medium');
-    expect(draftFromUpstream(makeScoredNews({ event: { impact: 'low' }, sentiment: { compound: -0.1 } }), 'opt-actor', NOW).magnitude).toBe('low');
+    expect(draftFromUpstream(makeScoredNews({ event: { impact: 'low' }, sentiment: { compound: -0.1 } }), 'opt-actor', NOW).magnitude).toBe(
+      'low',
+    );
   });
 
   it('uses the category alone when there is no subcategory, and de-duplicates entities and flags', () => {
@@ -129,7 +138,9 @@ describe('assembleDraft', () => {
 
   it('takes the model fields, maps the direction to a number and keeps upstream provenance', () => {
     const scored = makeScoredNews();
-    const p = parsed('{"sentiment": -0.55, "confidence": 0.7, "direction": "SELL", "reasoning": "Guidance cut.", "entities": ["Tim Cook"], "events": ["guidance/cut"], "timeframe": "medium_term", "magnitude": "high"}');
+    const p = parsed(
+      '{"sentiment": -0.55, "confidence": 0.7, "direction": "SELL", "reasoning": "Guidance cut.", "entities": ["Tim Cook"], "events": ["guidance/cut"], "timeframe": "medium_term", "magnitude": "high"}',
+    );
     const d = assembleDraft({ scored, actor: 'cot-actor', nowMs: NOW, parsed: p, provenance: llm });
     expect(DraftSignal.safeParse(d).success).toBe(true);
     expect(d.direction).toBe(-1);
@@ -147,8 +158,20 @@ describe('assembleDraft', () => {
 
   it('maps BUY and HOLD too', () => {
     const scored = makeScoredNews();
-    const buy = assembleDraft({ scored, actor: 'opt-actor', nowMs: NOW, parsed: parsed('{"sentiment": 0.5, "confidence": 0.6, "direction": "BUY"}'), provenance: llm });
-    const hold = assembleDraft({ scored, actor: 'opt-actor', nowMs: NOW, parsed: parsed('{"sentiment": 0.0, "confidence": 0.6, "direction": "HOLD"}'), provenance: llm });
+    const buy = assembleDraft({
+      scored,
+      actor: 'opt-actor',
+      nowMs: NOW,
+      parsed: parsed('{"sentiment": 0.5, "confidence": 0.6, "direction": "BUY"}'),
+      provenance: llm,
+    });
+    const hold = assembleDraft({
+      scored,
+      actor: 'opt-actor',
+      nowMs: NOW,
+      parsed: parsed('{"sentiment": 0.0, "confidence": 0.6, "direction": "HOLD"}'),
+      provenance: llm,
+    });
     expect(buy.direction).toBe(1);
     expect(hold.direction).toBe(0);
   });
@@ -176,6 +199,8 @@ describe('assembleDraft', () => {
   it('rejects an upstream generator: that path has its own function', () => {
     const p = parsed('{"sentiment": 0.5, "confidence": 0.6, "direction": "BUY"}');
     const bad = { ...llm, generator: 'upstream' } as unknown as typeof llm;
-    expect(() => assembleDraft({ scored: makeScoredNews(), actor: 'opt-actor', nowMs: NOW, parsed: p, provenance: bad })).toThrow(DraftingError);
+    expect(() => assembleDraft({ scored: makeScoredNews(), actor: 'opt-actor', nowMs: NOW, parsed: p, provenance: bad })).toThrow(
+      DraftingError,
+    );
   });
 });

@@ -158,8 +158,8 @@ function upstreamReasoning(scored: ScoredNews, direction: -1 | 0 | 1, threshold:
     direction === 0 && sentiment.label === 'neutral' && Math.abs(sentiment.compound) >= threshold
       ? `HOLD because J5 labels the text neutral`
       : direction === 0
-      ? `HOLD because |compound| ${fixed(Math.abs(sentiment.compound), 3)} is below ${fixed(threshold, 3)}`
-      : `${direction === 1 ? 'BUY' : 'SELL'} because |compound| ${fixed(Math.abs(sentiment.compound), 3)} is at least ${fixed(threshold, 3)}`;
+        ? `HOLD because |compound| ${fixed(Math.abs(sentiment.compound), 3)} is below ${fixed(threshold, 3)}`
+        : `${direction === 1 ? 'BUY' : 'SELL'} because |compound| ${fixed(Math.abs(sentiment.compound), 3)} is at least ${fixed(threshold, 3)}`;
   const text =
     `No language model configured: drafted from J5 ${sentimentModelId(sentiment)} (compound ${c}, label ${sentiment.label}) ` +
     `and J7 ${event.classifier} (${eventLabel(event)}, impact ${event.impact}). ${why}.`;
@@ -175,7 +175,9 @@ function finish(draft: DraftSignal): DraftSignal {
   const checked = DraftSignal.safeParse(draft);
   if (!checked.success) {
     const issue = checked.error.issues[0];
-    throw new DraftingError(`draft ${draft.id} breaks the DraftSignal contract at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`);
+    throw new DraftingError(
+      `draft ${draft.id} breaks the DraftSignal contract at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return checked.data;
 }

@@ -86,7 +86,10 @@ export function trainingCorpus(dataDir: string, opts: { stocknetEvery?: number }
   const sentiment = readSentimentTexts(dataDir);
   const stocknet = readStocknet(dataDir);
   const topicTexts = topic.rows.filter((r) => !isTopicHeldOut(r.text)).map((r) => r.text);
-  const snTexts = stocknet.rows.filter((r) => r.date < STOCKNET_EVAL_FROM).filter((_, i) => i % every === 0).map((r) => r.text);
+  const snTexts = stocknet.rows
+    .filter((r) => r.date < STOCKNET_EVAL_FROM)
+    .filter((_, i) => i % every === 0)
+    .map((r) => r.text);
   return {
     texts: [...topicTexts, ...sentiment.texts, ...snTexts],
     files: [topic.file, sentiment.file, stocknet.file],

@@ -14,7 +14,13 @@ function csrFromDense(rows: number[][]): Csr {
     });
     indptr.push(indices.length);
   }
-  return { rows: rows.length, cols: rows[0]!.length, indptr: Int32Array.from(indptr), indices: Int32Array.from(indices), values: Float32Array.from(values) };
+  return {
+    rows: rows.length,
+    cols: rows[0]!.length,
+    indptr: Int32Array.from(indptr),
+    indices: Int32Array.from(indices),
+    values: Float32Array.from(values),
+  };
 }
 
 describe('randomized SVD', () => {

@@ -201,7 +201,11 @@ export interface TruncatedSvd {
  * Top-k right singular vectors of a sparse A by randomized range finding with power iterations:
  * Q = orth((A Aᵀ)^q A Ω); B = Qᵀ A; eig(B Bᵀ) = U Σ² Uᵀ; V = Bᵀ U Σ⁻¹.
  */
-export function randomizedSvd(a: Csr, k: number, opts: { oversample?: number; powerIterations?: number; seed?: number } = {}): TruncatedSvd {
+export function randomizedSvd(
+  a: Csr,
+  k: number,
+  opts: { oversample?: number; powerIterations?: number; seed?: number } = {},
+): TruncatedSvd {
   const l = Math.min(k + (opts.oversample ?? 16), a.rows, a.cols);
   const rand = mulberry32(opts.seed ?? 1);
   let y = csrTimesDense(a, gaussianMatrix(a.cols, l, rand));

@@ -20,7 +20,7 @@ const topics = [
 
 function corpus(n: number): string[] {
   let s = 1;
-  const rand = () => ((s = (s * 48271) % 2147483647) / 2147483647);
+  const rand = () => (s = (s * 48271) % 2147483647) / 2147483647;
   return Array.from({ length: n }, (_, i) => {
     const t = topics[i % topics.length]!;
     return Array.from({ length: 7 }, () => t[Math.floor(rand() * t.length)]).join(' ') + ` item${i}`;

@@ -23,7 +23,10 @@ export interface TransformersEncoderOptions {
 
 const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
-type Extractor = (texts: string[], opts: { pooling: 'mean'; normalize: boolean }) => Promise<{ dims: number[]; data: Float32Array; dispose?: () => void }>;
+type Extractor = (
+  texts: string[],
+  opts: { pooling: 'mean'; normalize: boolean },
+) => Promise<{ dims: number[]; data: Float32Array; dispose?: () => void }>;
 
 function modelFile(dtype: TransformersEncoderOptions['dtype']): string {
   return dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx';

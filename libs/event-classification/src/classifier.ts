@@ -89,7 +89,13 @@ export function rankCategories(ev: Evidence): CategoryScore[] {
  * (`general` when none fired), impact and urgency from its defaults raised by the text's cues, half-life from both.
  * `unknown` always has subcategory `none` and confidence 0.
  */
-export function eventInfoFor(ev: Evidence, category: EventCategory, categoryConfidence: number, entities: string[], classifier: string): EventInfo {
+export function eventInfoFor(
+  ev: Evidence,
+  category: EventCategory,
+  categoryConfidence: number,
+  entities: string[],
+  classifier: string,
+): EventInfo {
   if (category === 'unknown') {
     const urgency = urgencyFrom(ev, UNKNOWN_DEFAULTS.urgency);
     return {
@@ -223,7 +229,10 @@ function impactFromEvidence(ev: Evidence): Impact | undefined {
 }
 
 function isMoveLike(category: EventCategory, subcategory: string): boolean {
-  return (category === 'earnings' && (subcategory === 'beat' || subcategory === 'miss')) || (category === 'market' && subcategory === 'price_move');
+  return (
+    (category === 'earnings' && (subcategory === 'beat' || subcategory === 'miss')) ||
+    (category === 'market' && subcategory === 'price_move')
+  );
 }
 
 function impactFromMove(maxPct: number): Impact | undefined {

@@ -27,15 +27,17 @@ const ROWS: [string, number][] = [
   ['Stocks close higher as the Nasdaq leads a broad rally', 15],
   ['Tyrell names new chief financial officer', 17],
 ];
-const csv = (rows: readonly [string, number][]): string => 'text,label\n' + rows.map(([t, l]) => `"${t.replace(/"/g, '""')}",${l}`).join('\n') + '\n';
+const csv = (rows: readonly [string, number][]): string =>
+  'text,label\n' + rows.map(([t, l]) => `"${t.replace(/"/g, '""')}",${l}`).join('\n') + '\n';
 const data = join(dir, 'topics.csv');
 writeFileSync(data, csv(ROWS));
 
 describe('evalEvents', () => {
-  it('writes the issue\'s JSON shape, scoring every method on the same rows and skipping excluded topics', async () => {
+  it("writes the issue's JSON shape, scoring every method on the same rows and skipping excluded topics", async () => {
     const r = await evalEvents({ data, json: join(dir, 'r.json'), markdown: join(dir, 'r.md') });
     const json = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as Record<string, unknown>;
-    for (const k of ['model', 'data', 'n', 'accuracy', 'macro_f1', 'weighted_f1', 'baselines', 'confusion', 'per_class']) expect(json, k).toHaveProperty(k);
+    for (const k of ['model', 'data', 'n', 'accuracy', 'macro_f1', 'weighted_f1', 'baselines', 'confusion', 'per_class'])
+      expect(json, k).toHaveProperty(k);
     expect(json['model']).toBe(CLASSIFIER_VERSION);
     expect(r.n).toBe(ROWS.length - 1);
     expect(r.excluded_rows).toBe(1);
@@ -66,7 +68,7 @@ describe('evalEvents', () => {
     expect(r.warnings.join(' ')).toMatch(/1 of 12 evaluation texts/);
   });
 
-  it('scores the carved validation rows only of the model\'s own file', async () => {
+  it("scores the carved validation rows only of the model's own file", async () => {
     await expect(evalEvents({ data, subset: 'valid' })).rejects.toThrow(EventModelError);
     const excludedOnly = join(dir, 'oil.csv');
     writeFileSync(excludedOnly, csv([['Oil rises', 6]]));

@@ -157,7 +157,8 @@ export async function evalEvents(opts: EventEvalOptions): Promise<EventEvalRepor
   const overlap = rows.reduce((n, r) => n + (seen.has(fingerprintText(r.text)) ? 1 : 0), 0);
   if (overlap > 0) {
     const msg = `${overlap} of ${rows.length} evaluation texts are in the model's training rows: scores on them are not a test`;
-    if (!opts.allowOverlap) throw new EventEvalOverlapError(`${msg} (refusing; pass allowOverlap / --allow-overlap to score anyway)`, overlap);
+    if (!opts.allowOverlap)
+      throw new EventEvalOverlapError(`${msg} (refusing; pass allowOverlap / --allow-overlap to score anyway)`, overlap);
     warnings.push(msg);
   }
 
@@ -241,7 +242,10 @@ export function evalEventsMarkdown(r: EventEvalReport): string {
     '| method | accuracy | macro F1 | weighted F1 |',
     '| --- | --- | --- | --- |',
     `| **${r.model}** | ${f3(r.accuracy)} | ${f3(r.macro_f1)} | ${f3(r.weighted_f1)} |`,
-    ...names.map((n) => `| ${n} | ${f3(r.baselines[n]?.accuracy ?? 0)} | ${f3(r.baselines[n]?.macro_f1 ?? 0)} | ${f3(r.baselines[n]?.weighted_f1 ?? 0)} |`),
+    ...names.map(
+      (n) =>
+        `| ${n} | ${f3(r.baselines[n]?.accuracy ?? 0)} | ${f3(r.baselines[n]?.macro_f1 ?? 0)} | ${f3(r.baselines[n]?.weighted_f1 ?? 0)} |`,
+    ),
     '',
     `| class | precision | recall | F1 | support | F1 ${names.join(' | F1 ')} |`,
     `| --- | --- | --- | --- | --- | ${names.map(() => '---').join(' | ')} |`,
@@ -256,13 +260,20 @@ export function evalEventsMarkdown(r: EventEvalReport): string {
     '| --- | ' + r.confusion.labels.map(() => '---').join(' | ') + ' |',
     ...r.confusion.matrix.slice(0, r.classes.length).map((row, i) => `| ${r.confusion.labels[i]} | ${row.join(' | ')} |`),
     '',
-    'Share of each topic\'s rows put in its mapped category:',
+    "Share of each topic's rows put in its mapped category:",
     '',
     `| topic | category | n | ${r.model} | ${names.join(' | ')} |`,
     `| --- | --- | --- | --- | ${names.map(() => '---').join(' | ')} |`,
-    ...r.per_topic.map((t) => `| ${t.topic.replace(/\|/g, '\\|')} | ${t.category} | ${t.n} | ${[r.model, ...names].map((n) => f3(t.agreement[n] ?? 0)).join(' | ')} |`),
+    ...r.per_topic.map(
+      (t) =>
+        `| ${t.topic.replace(/\|/g, '\\|')} | ${t.category} | ${t.n} | ${[r.model, ...names].map((n) => f3(t.agreement[n] ?? 0)).join(' | ')} |`,
+    ),
     '',
-    'Baselines: ' + Object.entries(r.baseline_rules).map(([n, rule]) => `${n}: ${rule}`).join('; ') + '.',
+    'Baselines: ' +
+      Object.entries(r.baseline_rules)
+        .map(([n, rule]) => `${n}: ${rule}`)
+        .join('; ') +
+      '.',
     '',
     `Throughput of the full classifier in this run: ${Math.round(r.items_per_s)} items/s (one cold pass on a shared machine; bench/events.bench.ts measures the steady state).`,
     ...r.warnings.map((w) => `\n**Warning:** ${w}`),

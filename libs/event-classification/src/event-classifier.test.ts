@@ -64,7 +64,7 @@ describe('classifyEvent (committed topic model + phrase rules)', () => {
     }
   });
 
-  it('has none of the design baseline\'s substring false positives', () => {
+  it("has none of the design baseline's substring false positives", () => {
     const corporate = classifyEvent('Corporate governance review at Acme');
     expect(classifyEventDesignKeywords('Corporate governance review at Acme').category).toBe('macro');
     expect(corporate.category).not.toBe('macro');
@@ -100,7 +100,13 @@ describe('createEventClassifier', () => {
   it('names whatever model it is given', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'himari-events-clf-'));
     writeFileSync(join(dir, 't.csv'), syntheticTopicCsv(12));
-    await trainEventModel({ data: join(dir, 't.csv'), out: join(dir, 'm.json'), name: 'tiny-topics@7', features: { minDf: 1 }, hyper: { maxIter: 100 } });
+    await trainEventModel({
+      data: join(dir, 't.csv'),
+      out: join(dir, 'm.json'),
+      name: 'tiny-topics@7',
+      features: { minDf: 1 },
+      hyper: { maxIter: 100 },
+    });
     const c = createEventClassifier(loadEventModel(join(dir, 'm.json')));
     expect(c.version).toBe(`tiny-topics@7+${RULES_VERSION}`);
     const e = c.classify('Globex 3 appoints Li Wei as chief financial officer');

@@ -1,4 +1,11 @@
-export { classifyEvent, createEventClassifier, defaultEventClassifier, CLASSIFIER_VERSION, CRYPTO_RULE_MIN, type EventClassifier } from './event-classifier.ts';
+export {
+  classifyEvent,
+  createEventClassifier,
+  defaultEventClassifier,
+  CLASSIFIER_VERSION,
+  CRYPTO_RULE_MIN,
+  type EventClassifier,
+} from './event-classifier.ts';
 export { classifyEventRules, confidence, RULES_VERSION } from './classifier.ts';
 export { extractEntities } from './entities.ts';
 export { ENTITY_DICTIONARY, TICKER_STOP_WORDS, type EntityEntry } from './entity-dictionary.ts';
@@ -17,18 +24,27 @@ export {
   type Rule,
   type RuleTags,
 } from './taxonomy.ts';
-export {
-  classifyEventDesignKeywords,
-  DESIGN_KEYWORDS,
-  DESIGN_BASELINE_VERSION,
-  type DesignBaselineResult,
-} from './design-baseline.ts';
+export { classifyEventDesignKeywords, DESIGN_KEYWORDS, DESIGN_BASELINE_VERSION, type DesignBaselineResult } from './design-baseline.ts';
 export { tokenize, type Token } from './text.ts';
 export { TopicDataError, EventModelError, EventEvalOverlapError } from './errors.ts';
-export { TOPIC_MAP, TOPIC_SCORE_CLASSES, TOPIC_CONFUSION_CLASSES, topicCategory, type TopicMapping, type TopicScoreClass } from './topics.ts';
+export {
+  TOPIC_MAP,
+  TOPIC_SCORE_CLASSES,
+  TOPIC_CONFUSION_CLASSES,
+  topicCategory,
+  type TopicMapping,
+  type TopicScoreClass,
+} from './topics.ts';
 export { parseTopicCsv, readTopicCsv, type TopicRow, type TopicData } from './topic-data.ts';
 export { topicMetrics, type TopicMetrics } from './topic-metrics.ts';
-export { EventTopicModel, loadEventModel, parseEventModel, EVENT_MODEL_FORMAT, type CategoryPrediction, type EventTrainingInfo } from './model.ts';
+export {
+  EventTopicModel,
+  loadEventModel,
+  parseEventModel,
+  EVENT_MODEL_FORMAT,
+  type CategoryPrediction,
+  type EventTrainingInfo,
+} from './model.ts';
 export {
   trainEventModel,
   fitEventModel,
@@ -44,7 +60,14 @@ export {
   type EventTrainHyper,
   type CategoryRow,
 } from './train.ts';
-export { tuneEventModel, crossValidateEvents, DEFAULT_EVENT_GRID, type EventCandidate, type EventCvResult, type EventTuneOptions } from './tune.ts';
+export {
+  tuneEventModel,
+  crossValidateEvents,
+  DEFAULT_EVENT_GRID,
+  type EventCandidate,
+  type EventCvResult,
+  type EventTuneOptions,
+} from './tune.ts';
 export {
   evalEvents,
   evalEventsMarkdown,

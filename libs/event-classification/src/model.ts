@@ -116,10 +116,20 @@ function decodeOrThrow<T>(f: () => T): T {
 }
 
 export function parseEventModel(bytes: Buffer | string, source = 'event model'): EventTopicModel {
-  const file = parseModelJson(bytes, source, ModelFileSchema, EVENT_MODEL_FORMAT, EVENT_MODEL_FORMAT_VERSION, (m) => new EventModelError(m));
+  const file = parseModelJson(
+    bytes,
+    source,
+    ModelFileSchema,
+    EVENT_MODEL_FORMAT,
+    EVENT_MODEL_FORMAT_VERSION,
+    (m) => new EventModelError(m),
+  );
   return new EventTopicModel(file, sha256Hex(bytes));
 }
 
 export function loadEventModel(path: string): EventTopicModel {
-  return parseEventModel(readModelBytes(path, 'event model', (m) => new EventModelError(m)), path);
+  return parseEventModel(
+    readModelBytes(path, 'event model', (m) => new EventModelError(m)),
+    path,
+  );
 }

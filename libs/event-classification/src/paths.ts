@@ -4,4 +4,6 @@ import { fileURLToPath } from 'node:url';
 export const DEFAULT_EVENT_MODEL_PATH = fileURLToPath(new URL('../../../models/events/topic-logreg.json', import.meta.url));
 
 /** The labelled topic data beside the checkout (training and evaluation only, never at run time). */
-export const DEFAULT_TOPIC_TRAIN_PATH = fileURLToPath(new URL('../../../../shared/data/twitter_financial_news_topic/train.csv', import.meta.url));
+export const DEFAULT_TOPIC_TRAIN_PATH = fileURLToPath(
+  new URL('../../../../shared/data/twitter_financial_news_topic/train.csv', import.meta.url),
+);

@@ -33,7 +33,20 @@ const TEMPLATES: Readonly<Record<number, readonly string[]>> = {
   15: ['stocks close higher as Nasdaq and S&P gain', 'Wall Street indexes slide in late trading'],
   17: ['{c} appoints {p} as chief financial officer', '{p} steps down as {c} chief executive'],
 };
-const COMPANIES = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne', 'Soylent', 'Wonka'];
+const COMPANIES = [
+  'Acme',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Hooli',
+  'Vandelay',
+  'Stark',
+  'Wayne',
+  'Tyrell',
+  'Cyberdyne',
+  'Soylent',
+  'Wonka',
+];
 const BANKS = ['Barclays', 'Jefferies', 'Mizuho', 'Nomura', 'Raymond James', 'Piper'];
 const PEOPLE = ['Jane Roe', 'John Doe', 'Ana Diaz', 'Li Wei', 'Sam Hill', 'Kim Park'];
 const MARKETS = ['retail', 'cloud', 'health', 'energy', 'payments', 'travel'];
@@ -48,7 +61,7 @@ export function syntheticTopicCsv(perTopic: number, offset = 0): string {
   for (const [topic, templates] of Object.entries(TEMPLATES)) {
     for (let i = 0; i < perTopic; i++) {
       const k = i + offset;
-      const pick = <T,>(xs: readonly T[], s: number): T => xs[(k * s + Number(topic)) % xs.length] as T;
+      const pick = <T>(xs: readonly T[], s: number): T => xs[(k * s + Number(topic)) % xs.length] as T;
       const text = (templates[k % templates.length] as string)
         .replace('{c}', `${pick(COMPANIES, 1)} ${k}`)
         .replace('{b}', pick(BANKS, 5))

@@ -4,7 +4,15 @@ import { tokenize } from './text.ts';
 describe('tokenize', () => {
   it('splits on hyphens and punctuation, keeps inner & . and signed percents', () => {
     expect(tokenize('S&P 500 sell-off: U.S. stocks -3.5%, AT&T +2%').map((t) => t.norm)).toEqual([
-      's&p', '500', 'sell', 'off', 'u.s', 'stocks', '-3.5%', 'at&t', '+2%',
+      's&p',
+      '500',
+      'sell',
+      'off',
+      'u.s',
+      'stocks',
+      '-3.5%',
+      'at&t',
+      '+2%',
     ]);
   });
 

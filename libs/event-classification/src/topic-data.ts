@@ -40,7 +40,9 @@ export function parseTopicCsv(content: string): TopicRow[] {
     const raw = (r[labelCol] ?? '').trim();
     const topic = Number(raw);
     if (!TOPIC_ID_RE.test(raw) || topic >= TOPIC_MAP.length) {
-      throw new TopicDataError(`row ${i + 1}: label ${JSON.stringify(raw)} is not a topic id 0..${TOPIC_MAP.length - 1} (expected the layout text,label of twitter_financial_news_topic)`);
+      throw new TopicDataError(
+        `row ${i + 1}: label ${JSON.stringify(raw)} is not a topic id 0..${TOPIC_MAP.length - 1} (expected the layout text,label of twitter_financial_news_topic)`,
+      );
     }
     return { text: r[textCol] ?? '', topic, category: topicCategory(topic) };
   });

@@ -8,9 +8,26 @@ describe('the topic table', () => {
   it('lists the 20 topics of the dataset card, in id order, each with a category or an exclusion and a reason', () => {
     // Label map of zeroshot/twitter-financial-news-topic (../shared/data/PROVENANCE.md §2b).
     const card = [
-      'Analyst Update', 'Fed | Central Banks', 'Company | Product News', 'Treasuries | Corporate Debt', 'Dividend', 'Earnings',
-      'Energy | Oil', 'Financials', 'Currencies', 'General News | Opinion', 'Gold | Metals | Materials', 'IPO', 'Legal | Regulation',
-      'M&A | Investments', 'Macro', 'Markets', 'Politics', 'Personnel Change', 'Stock Commentary', 'Stock Movement',
+      'Analyst Update',
+      'Fed | Central Banks',
+      'Company | Product News',
+      'Treasuries | Corporate Debt',
+      'Dividend',
+      'Earnings',
+      'Energy | Oil',
+      'Financials',
+      'Currencies',
+      'General News | Opinion',
+      'Gold | Metals | Materials',
+      'IPO',
+      'Legal | Regulation',
+      'M&A | Investments',
+      'Macro',
+      'Markets',
+      'Politics',
+      'Personnel Change',
+      'Stock Commentary',
+      'Stock Movement',
     ];
     expect(TOPIC_MAP.map((t) => t.topic)).toEqual(card);
     TOPIC_MAP.forEach((t, i) => {

@@ -21,14 +21,29 @@ export interface TopicMapping {
 }
 
 export const TOPIC_MAP: readonly TopicMapping[] = [
-  { id: 0, topic: 'Analyst Update', category: 'market', why: 'ratings, price targets, coverage: the design puts analyst calls under market' },
+  {
+    id: 0,
+    topic: 'Analyst Update',
+    category: 'market',
+    why: 'ratings, price targets, coverage: the design puts analyst calls under market',
+  },
   { id: 1, topic: 'Fed | Central Banks', category: 'macro', why: 'central banks and rate decisions are macro' },
   { id: 2, topic: 'Company | Product News', category: 'corporate', why: 'products, contracts, plants, funding, job cuts of one company' },
-  { id: 3, topic: 'Treasuries | Corporate Debt', category: 'macro', why: 'mostly yields, yield curves, auctions and sovereign debt (macro rates); corporate bonds are the minority' },
+  {
+    id: 3,
+    topic: 'Treasuries | Corporate Debt',
+    category: 'macro',
+    why: 'mostly yields, yield curves, auctions and sovereign debt (macro rates); corporate bonds are the minority',
+  },
   { id: 4, topic: 'Dividend', category: 'corporate', why: 'dividends are a corporate subcategory in the design' },
   { id: 5, topic: 'Earnings', category: 'earnings', why: 'earnings dates, calls, previews and results' },
   { id: 6, topic: 'Energy | Oil', category: null, why: 'commodities: the design has no commodity category' },
-  { id: 7, topic: 'Financials', category: 'earnings', why: 'its texts are companies\' financial results (EPS, revenue, beats and misses, guidance)' },
+  {
+    id: 7,
+    topic: 'Financials',
+    category: 'earnings',
+    why: "its texts are companies' financial results (EPS, revenue, beats and misses, guidance)",
+  },
   { id: 8, topic: 'Currencies', category: 'macro', why: 'exchange rates move with rates, growth and central banks' },
   { id: 9, topic: 'General News | Opinion', category: 'unknown', why: 'news without a market event of any design category' },
   { id: 10, topic: 'Gold | Metals | Materials', category: null, why: 'commodities: the design has no commodity category' },
@@ -39,7 +54,7 @@ export const TOPIC_MAP: readonly TopicMapping[] = [
   { id: 15, topic: 'Markets', category: 'market', why: 'indices, sessions, market-wide moves' },
   { id: 16, topic: 'Politics', category: 'unknown', why: 'politics without a market event of any design category' },
   { id: 17, topic: 'Personnel Change', category: 'corporate', why: 'executive appointments and departures: corporate management' },
-  { id: 18, topic: 'Stock Commentary', category: 'market', why: 'opinion on a stock\'s price, value and chart: market talk' },
+  { id: 18, topic: 'Stock Commentary', category: 'market', why: "opinion on a stock's price, value and chart: market talk" },
   { id: 19, topic: 'Stock Movement', category: 'market', why: 'price moves: market price_move' },
 ];
 
@@ -47,7 +62,14 @@ export const TOPIC_MAP: readonly TopicMapping[] = [
  * The classes every topic score is computed over (macro-F1 averages over exactly these): the categories the table
  * maps to. A method that answers another category (e.g. `crypto_specific`) is simply wrong on that row.
  */
-export const TOPIC_SCORE_CLASSES = ['earnings', 'macro', 'corporate', 'regulatory', 'market', 'unknown'] as const satisfies readonly EventCategory[];
+export const TOPIC_SCORE_CLASSES = [
+  'earnings',
+  'macro',
+  'corporate',
+  'regulatory',
+  'market',
+  'unknown',
+] as const satisfies readonly EventCategory[];
 export type TopicScoreClass = (typeof TOPIC_SCORE_CLASSES)[number];
 
 /** Every answer a method can give, for confusion matrices: the scored classes, then the rest. */

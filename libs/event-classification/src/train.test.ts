@@ -40,7 +40,11 @@ describe('trainEventModel', () => {
   it('keeps the carved validation texts out of the training fingerprints', async () => {
     await trainEventModel({ data, out: join(dir, 'v.json'), ...quick });
     const model = loadEventModel(join(dir, 'v.json'));
-    const { train, valid } = carveSplit(categoryRows(parseTopicCsv(readFileSync(data, 'utf8'))), model.training.split.seed, model.training.split.valid_fraction);
+    const { train, valid } = carveSplit(
+      categoryRows(parseTopicCsv(readFileSync(data, 'utf8'))),
+      model.training.split.seed,
+      model.training.split.valid_fraction,
+    );
     expect(valid.length).toBe(model.training.valid_rows);
     expect(train.length).toBe(model.training.train_rows);
     const seen = model.trainingFingerprints();

@@ -56,7 +56,11 @@ export function categoryRows(rows: readonly TopicRow[]): CategoryRow[] {
 }
 
 /** The carved split: the same seed and fraction always give the same rows. */
-export function carveSplit(rows: readonly CategoryRow[], seed: number, validFraction: number): { train: CategoryRow[]; valid: CategoryRow[] } {
+export function carveSplit(
+  rows: readonly CategoryRow[],
+  seed: number,
+  validFraction: number,
+): { train: CategoryRow[]; valid: CategoryRow[] } {
   return splitRows(rows, { seed, validFraction, labels: TOPIC_SCORE_CLASSES });
 }
 
@@ -65,7 +69,12 @@ export type EventFit = ClassifierFit;
 const LABEL_INDEX: ReadonlyMap<string, number> = new Map(TOPIC_SCORE_CLASSES.map((c, i) => [c, i]));
 
 /** Vocabulary and weights from rows; no I/O. Classes are TOPIC_SCORE_CLASSES, in that order. */
-export function fitEventModel(rows: readonly CategoryRow[], features: FeatureConfig, hyper: EventTrainHyper, onIter?: (iter: number, loss: number) => void): EventFit {
+export function fitEventModel(
+  rows: readonly CategoryRow[],
+  features: FeatureConfig,
+  hyper: EventTrainHyper,
+  onIter?: (iter: number, loss: number) => void,
+): EventFit {
   const y = Uint8Array.from(rows, (r) => LABEL_INDEX.get(r.label) as number);
   return fitTextClassifier(
     rows.map((r) => r.text),
@@ -195,4 +204,3 @@ export async function trainEventModel(opts: EventTrainOptions): Promise<EventTra
   report.seconds = (performance.now() - started) / 1000;
   return report;
 }
-

@@ -34,7 +34,11 @@ export interface EventCvResult {
   seconds: number;
 }
 
-export function crossValidateEvents(rows: readonly CategoryRow[], candidate: EventCandidate, opts: { folds: number; seed: number }): EventCvResult {
+export function crossValidateEvents(
+  rows: readonly CategoryRow[],
+  candidate: EventCandidate,
+  opts: { folds: number; seed: number },
+): EventCvResult {
   const started = performance.now();
   const features: FeatureConfig = { ...DEFAULT_EVENT_FEATURES, ...candidate.features };
   const hyper: EventTrainHyper = { ...DEFAULT_EVENT_HYPER, ...candidate.hyper };

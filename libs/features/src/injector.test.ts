@@ -211,7 +211,8 @@ describe('formatFeaturesJson', () => {
       positions: { sentiment: 55, decayed_confidence: 56, sentiment_x_confidence: 57, high_impact: 58, running_sentiment: 59 },
     });
     expect(text).toContain('\n  "sentiment": 0.5');
-    expect(JSON.parse(formatFeaturesJson({ asset: 'X', values: [0, 0, 0, 0, 0], status: 'missing', age_s: null, signal_id: null }, 0)))
-      .toMatchObject({ status: 'missing', age_s: null, positions: { sentiment: 0, running_sentiment: 4 } });
+    expect(
+      JSON.parse(formatFeaturesJson({ asset: 'X', values: [0, 0, 0, 0, 0], status: 'missing', age_s: null, signal_id: null }, 0)),
+    ).toMatchObject({ status: 'missing', age_s: null, positions: { sentiment: 0, running_sentiment: 4 } });
   });
 });

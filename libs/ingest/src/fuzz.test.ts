@@ -45,7 +45,21 @@ function randomBytes(rng: Rng): Uint8Array {
   return out;
 }
 
-const ODD_STRINGS = ['', ' ', '\u0000', '\r\n', '$btc', 'BTC', 'x'.repeat(300), '\ud800', '\u202e', '2024-02-30', 'news', 'ignore previous instructions', '📈'];
+const ODD_STRINGS = [
+  '',
+  ' ',
+  '\u0000',
+  '\r\n',
+  '$btc',
+  'BTC',
+  'x'.repeat(300),
+  '\ud800',
+  '\u202e',
+  '2024-02-30',
+  'news',
+  'ignore previous instructions',
+  '📈',
+];
 
 function randomString(rng: Rng): string {
   if (rng() < 0.3) return pick(rng, ODD_STRINGS);
@@ -101,7 +115,13 @@ describe('normaliseRaw fuzz (seeded mulberry32)', () => {
       codes.set(key, (codes.get(key) ?? 0) + 1);
     }
     // The generator must actually reach the decoder's branches, or the test proves little.
-    for (const code of [RejectCode.invalid_utf8, RejectCode.invalid_json, RejectCode.undecodable, RejectCode.not_object, RejectCode.too_large]) {
+    for (const code of [
+      RejectCode.invalid_utf8,
+      RejectCode.invalid_json,
+      RejectCode.undecodable,
+      RejectCode.not_object,
+      RejectCode.too_large,
+    ]) {
       expect(codes.get(code) ?? 0, `${code} in ${JSON.stringify([...codes])}`).toBeGreaterThan(0);
     }
   });

@@ -298,7 +298,18 @@ describe('normaliseRaw: one test per reject code', () => {
   });
 
   it('invalid_timestamp: unparseable strings, impossible dates, negative or non-finite numbers, other types', () => {
-    for (const published_at of ['yesterday', '2024-02-30', '2023-02-29T00:00:00Z', '2024-03-01T24:00:00Z', '03/01/2024', '1709290000', -5, 1e20, true, { t: 1 }]) {
+    for (const published_at of [
+      'yesterday',
+      '2024-02-30',
+      '2023-02-29T00:00:00Z',
+      '2024-03-01T24:00:00Z',
+      '03/01/2024',
+      '1709290000',
+      -5,
+      1e20,
+      true,
+      { t: 1 },
+    ]) {
       const r = rejected(jsonBytes(rawItem({ published_at })), RejectCode.invalid_timestamp);
       expect(r.reason).toContain('published_at');
     }

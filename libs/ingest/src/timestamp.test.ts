@@ -26,7 +26,15 @@ describe('parsePublishedAt', () => {
   });
 
   it('refuses impossible calendar dates and times, and bad zones', () => {
-    for (const s of ['2023-02-29', '2024-04-31', '2024-00-10', '2024-13-01', '2024-01-01T25:00Z', '2024-01-01T10:60Z', '2024-01-01T10:00:00+99:00']) {
+    for (const s of [
+      '2023-02-29',
+      '2024-04-31',
+      '2024-00-10',
+      '2024-13-01',
+      '2024-01-01T25:00Z',
+      '2024-01-01T10:60Z',
+      '2024-01-01T10:00:00+99:00',
+    ]) {
       expect(ms(s)).toMatch(/^error: /);
     }
     expect(ms('2000-02-29')).toBe(Date.UTC(2000, 1, 29));

@@ -6,8 +6,7 @@ const EPOCH_SECONDS_BELOW = 1e11;
 /** The largest instant `Date` can represent (year 275760); beyond it `toISOString` throws. */
 const MAX_DATE_MS = 8.64e15;
 
-const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
 export type ParsedTime = { ok: true; ms: number } | { ok: false; why: string };
 

@@ -6,7 +6,13 @@ import { createScriptedGenerator } from './testing.ts';
 describe('HourlyBudget', () => {
   it('refuses a call whose worst case would break the token limit, and frees the window after an hour', () => {
     let now = 0;
-    const b = new HourlyBudget({ tokensPerHour: 1000, usdPerHour: 0, usdPer1kPromptTokens: 0, usdPer1kCompletionTokens: 0, clock: () => now });
+    const b = new HourlyBudget({
+      tokensPerHour: 1000,
+      usdPerHour: 0,
+      usdPer1kPromptTokens: 0,
+      usdPer1kCompletionTokens: 0,
+      clock: () => now,
+    });
     const r1 = b.tryReserve({ promptTokens: 300, completionTokens: 300 });
     expect(r1).not.toBeNull();
     expect(b.tryReserve({ promptTokens: 300, completionTokens: 200 })).toBeNull();
@@ -20,7 +26,8 @@ describe('HourlyBudget', () => {
   it('enforces the cost limit from the per-1k prices', () => {
     const b = new HourlyBudget({ tokensPerHour: 0, usdPerHour: 0.01, usdPer1kPromptTokens: 0.001, usdPer1kCompletionTokens: 0.002 });
     expect(b.cost({ promptTokens: 1000, completionTokens: 1000 })).toBeCloseTo(0.003);
-    for (let i = 0; i < 3; i++) b.tryReserve({ promptTokens: 1000, completionTokens: 1000 })!.commit({ promptTokens: 1000, completionTokens: 1000 });
+    for (let i = 0; i < 3; i++)
+      b.tryReserve({ promptTokens: 1000, completionTokens: 1000 })!.commit({ promptTokens: 1000, completionTokens: 1000 });
     expect(b.tryReserve({ promptTokens: 1000, completionTokens: 1000 })).toBeNull();
   });
 

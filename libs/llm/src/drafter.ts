@@ -94,7 +94,13 @@ export interface ClaimStep {
  * J3's check of the model's numbered claims against the news and the stored documents; counted, never throws. Off
  * with retrieval (`rag.mode: off`), with `rag.check_claims: false`, or without a grounding subject.
  */
-export async function claimsFor(scored: ScoredNews, reasoning: string, stage: DraftingActor, rag: RagSettings, deps: DrafterDeps): Promise<ClaimStep> {
+export async function claimsFor(
+  scored: ScoredNews,
+  reasoning: string,
+  stage: DraftingActor,
+  rag: RagSettings,
+  deps: DrafterDeps,
+): Promise<ClaimStep> {
   if (rag.mode === 'off' || rag.checkClaims === false || !deps.ragRequest || !deps.ragGroundSubject) return { ungrounded: [], flags: [] };
   const check = await checkClaims(
     deps.ragRequest,
@@ -121,14 +127,23 @@ export function ragHold(scored: ScoredNews, stage: DraftingActor, nowMs: number,
     sentiment: 0,
     direction: 0,
     confidence_raw: RAG_HOLD_CONFIDENCE,
-    reasoning: 'RAG path: no relevant documents were retrieved, so no grounded analysis is possible; HOLD at low confidence (no model ran).',
+    reasoning:
+      'RAG path: no relevant documents were retrieved, so no grounded analysis is possible; HOLD at low confidence (no model ran).',
     provenance: { ...d.provenance, prompt_version: PromptVersion.ragHold },
     flags: [...new Set([...d.flags, ...flags])],
   };
 }
 
 /** Maps a failed generation onto the configured fallback; rethrows what is not a backend or budget failure. */
-export function onGenerationError(err: unknown, scored: ScoredNews, stage: DraftingActor, nowMs: number, s: DrafterSettings, deps: DrafterDeps, flags: readonly string[]): DraftOutcome {
+export function onGenerationError(
+  err: unknown,
+  scored: ScoredNews,
+  stage: DraftingActor,
+  nowMs: number,
+  s: DrafterSettings,
+  deps: DrafterDeps,
+  flags: readonly string[],
+): DraftOutcome {
   if (err instanceof LlmError && err.code === LlmErrorCode.budgetExhausted) {
     deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome: 'budget_shed' });
     return { kind: 'draft', draft: upstreamWith(scored, stage, nowMs, [...flags, LlmFlag.budgetExhausted]), outcome: 'budget_shed' };
@@ -195,14 +210,23 @@ export function createOptDrafter(format: OptFormat, s: DrafterSettings, deps: Dr
         deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome: 'unparseable' });
         return { kind: 'unparseable', reason: out.failure.reason };
       }
-      const grounded = groundParsed(out.parsed.value, { text: scored.news.text, documents: hits.map((h) => h.text), asset: scored.news.asset });
+      const grounded = groundParsed(out.parsed.value, {
+        text: scored.news.text,
+        documents: hits.map((h) => h.text),
+        asset: scored.news.asset,
+      });
       if (grounded.dropped.length > 0) deps.metrics.hallucinatedEntities.inc({ stage }, grounded.dropped.length);
       const assembled = assembleDraft({
         scored,
         actor: stage,
         nowMs,
         parsed: { ...out.parsed, value: grounded.value },
-        provenance: { generator: 'llm', model: deps.generator.model, model_version: deps.generator.modelVersion, prompt_version: prompt.promptVersion },
+        provenance: {
+          generator: 'llm',
+          model: deps.generator.model,
+          model_version: deps.generator.modelVersion,
+          prompt_version: prompt.promptVersion,
+        },
       });
       const claims = await claimsFor(scored, grounded.value.reasoning, stage, s.rag, deps);
       const guarded = applyGuards({

@@ -53,7 +53,8 @@ export async function createGenerator(c: LlmActorConfig): Promise<TextGenerator 
     }
     case 'transformers': {
       const t = c.transformers;
-      if (t.model_dir === null) throw new MisconfiguredError('llm backend transformers needs transformers.model_dir (a local ONNX decoder folder)');
+      if (t.model_dir === null)
+        throw new MisconfiguredError('llm backend transformers needs transformers.model_dir (a local ONNX decoder folder)');
       return createTransformersGenerator({ modelDir: t.model_dir, dtype: t.dtype });
     }
   }

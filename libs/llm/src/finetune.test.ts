@@ -14,11 +14,15 @@ const file = (name: string, text: string): string => {
 
 describe('finetune data', () => {
   it('reads both layouts by header, mapping labels and agreement, skipping unknown labels', async () => {
-    const tfns = await readLabelled(file('tfns.csv', 'text,label\n"$AAPL beats, guidance up",1\nTesla recall widens,0\nFed holds rates,2\nodd row,7\n'));
+    const tfns = await readLabelled(
+      file('tfns.csv', 'text,label\n"$AAPL beats, guidance up",1\nTesla recall widens,0\nFed holds rates,2\nodd row,7\n'),
+    );
     expect(tfns.layout).toBe('tfns');
     expect(tfns.examples.map((e) => e.label)).toEqual(['positive', 'negative', 'neutral']);
     expect(tfns.skipped).toBe(1);
-    const pb = await readLabelled(file('pb.csv', 'sentence,label,agreement\n"Profit rose , the company said .",positive,100\nSales fell .,negative,66\n'));
+    const pb = await readLabelled(
+      file('pb.csv', 'sentence,label,agreement\n"Profit rose , the company said .",positive,100\nSales fell .,negative,66\n'),
+    );
     expect(pb.layout).toBe('phrasebank');
     expect(pb.examples[0]).toEqual({ text: 'Profit rose , the company said .', label: 'positive', agreement: 1 });
     await expect(readLabelled(file('bad.csv', 'a,b\n1,2\n'))).rejects.toBeInstanceOf(FinetuneDataError);

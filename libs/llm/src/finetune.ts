@@ -38,12 +38,17 @@ export async function readLabelled(file: string): Promise<{ layout: Layout; exam
   const examples: LabelledExample[] = [];
   let layout: Layout | null = null;
   let skipped = 0;
-  const rows = createReadStream(file).pipe(parseCsv({ columns: true, relax_quotes: true, skip_empty_lines: true, bom: true })) as AsyncIterable<Record<string, string>>;
+  const rows = createReadStream(file).pipe(
+    parseCsv({ columns: true, relax_quotes: true, skip_empty_lines: true, bom: true }),
+  ) as AsyncIterable<Record<string, string>>;
   for await (const r of rows) {
     if (layout === null) {
       if ('text' in r && 'label' in r) layout = 'tfns';
       else if ('sentence' in r && 'label' in r) layout = 'phrasebank';
-      else throw new FinetuneDataError(`${file}: expected columns text,label (TFNS) or sentence,label[,agreement] (PhraseBank), got ${Object.keys(r).join(',')}`);
+      else
+        throw new FinetuneDataError(
+          `${file}: expected columns text,label (TFNS) or sentence,label[,agreement] (PhraseBank), got ${Object.keys(r).join(',')}`,
+        );
     }
     const text = (layout === 'tfns' ? r['text'] : r['sentence'])?.trim() ?? '';
     const raw = (r['label'] ?? '').trim().toLowerCase();
@@ -52,7 +57,8 @@ export async function readLabelled(file: string): Promise<{ layout: Layout; exam
       skipped++;
       continue;
     }
-    const agreement = r['agreement'] !== undefined && r['agreement'] !== '' ? Number(r['agreement']) / (Number(r['agreement']) > 1 ? 100 : 1) : undefined;
+    const agreement =
+      r['agreement'] !== undefined && r['agreement'] !== '' ? Number(r['agreement']) / (Number(r['agreement']) > 1 ? 100 : 1) : undefined;
     examples.push({ text, label, ...(agreement !== undefined && Number.isFinite(agreement) ? { agreement } : {}) });
   }
   if (layout === null) throw new FinetuneDataError(`${file}: no rows`);
@@ -73,7 +79,16 @@ export function completionFor(e: LabelledExample, format: OptFormat): string {
   const confidence = labelConfidence(e.agreement);
   const reasoning = `Human annotators labelled this news ${e.label === 'positive' ? 'bullish' : e.label === 'negative' ? 'bearish' : 'neutral'} for the asset.`;
   if (format === 'lines') return `SENTIMENT: ${sentiment}\nCONFIDENCE: ${confidence}\nDIRECTION: ${direction}\nREASONING: ${reasoning}`;
-  return JSON.stringify({ sentiment, confidence, direction, reasoning, entities: [], events: [], timeframe: 'short_term', magnitude: e.label === 'neutral' ? 'low' : 'medium' });
+  return JSON.stringify({
+    sentiment,
+    confidence,
+    direction,
+    reasoning,
+    entities: [],
+    events: [],
+    timeframe: 'short_term',
+    magnitude: e.label === 'neutral' ? 'low' : 'medium',
+  });
 }
 
 export interface PromptCompletion {
@@ -108,7 +123,18 @@ export function toPromptCompletion(e: LabelledExample, i: number, o: PrepareOpti
     flags: [],
   };
   const nonce = createHash('sha256').update(`${i}:${e.text}`).digest('hex').slice(0, 24);
-  const p = buildOptPrompt({ news, format: o.format, maxInputChars: o.maxInputChars, maxReasoningChars: o.maxReasoningChars, fence: fence(nonce) });
+  const p = buildOptPrompt({
+    news,
+    format: o.format,
+    maxInputChars: o.maxInputChars,
+    maxReasoningChars: o.maxReasoningChars,
+    fence: fence(nonce),
+  });
   const completion = completionFor(e, o.format);
-  return { prompt: plainPrompt(p.messages), completion, messages: [...p.messages, { role: 'assistant', content: completion }], label: e.label };
+  return {
+    prompt: plainPrompt(p.messages),
+    completion,
+    messages: [...p.messages, { role: 'assistant', content: completion }],
+    label: e.label,
+  };
 }

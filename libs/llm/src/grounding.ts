@@ -45,7 +45,8 @@ export function groundEntities(entities: readonly string[], evidence: GroundingE
   for (const raw of entities) {
     const e = raw.trim().replace(/^\$/, '');
     const ticker = DICTIONARY.get(e.toLowerCase());
-    const grounded = appearsIn(corpus, e) || e.toUpperCase() === evidence.asset.toUpperCase() || (ticker !== undefined && named.has(ticker));
+    const grounded =
+      appearsIn(corpus, e) || e.toUpperCase() === evidence.asset.toUpperCase() || (ticker !== undefined && named.has(ticker));
     (grounded ? kept : dropped).push(raw);
   }
   return { kept, dropped };

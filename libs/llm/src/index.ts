@@ -21,7 +21,15 @@ export {
 export { groundEntities, type GroundingEvidence, type GroundingResult } from './grounding.ts';
 export { retrieve, type RagRequester, type Retrieved, type RetrieveOptions } from './rag.ts';
 export { generateStructured, parseSignal, type Parser, type StructuredOutcome, type StructuredOptions } from './structured.ts';
-export { applyGuards, groundParsed, injectionSuspected, CLEAR_J5_SENTIMENT, type GuardInput, type GuardResult, type GuardSettings } from './guards.ts';
+export {
+  applyGuards,
+  groundParsed,
+  injectionSuspected,
+  CLEAR_J5_SENTIMENT,
+  type GuardInput,
+  type GuardResult,
+  type GuardSettings,
+} from './guards.ts';
 export { createLlmMetrics, type LlmMetrics } from './metrics.ts';
 export {
   createOptDrafter,

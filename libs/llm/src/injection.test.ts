@@ -25,7 +25,14 @@ function scoredFromRaw(id: string, text: string): ScoredNews {
   const r = normaliseRaw(raw, { maxTextChars: 20_000, maxMessageBytes: 1 << 20, defaultSource: 'unknown' }, NOW);
   if (!r.ok) throw new Error(`ingest rejected ${id}: ${r.reason}`);
   // The event class does not enter the defence: a fixed one keeps this test about J8, J5 and the guards.
-  return ScoredNews.parse({ v: 1, news: r.item, event: makeScoredNews().event, sentiment: scorer.score(r.item.text), route: 'opt', scored_at: NOW });
+  return ScoredNews.parse({
+    v: 1,
+    news: r.item,
+    event: makeScoredNews().event,
+    sentiment: scorer.score(r.item.text),
+    route: 'opt',
+    scored_at: NOW,
+  });
 }
 
 describe('prompt-injection defence (a model that obeys the news)', () => {
@@ -34,14 +41,22 @@ describe('prompt-injection defence (a model that obeys the news)', () => {
       const scored = scoredFromRaw(`inj-${c.name.length}`, c.text);
       expect(scored.sentiment.compound, 'J5 reads the news as bad').toBeLessThan(0);
       const gen = createScriptedGenerator(obedientModel);
-      const drafter = createOptDrafter('json', testDrafterSettings(), { generator: gen, budget: unlimitedBudget(), metrics: createLlmMetrics(new Registry()), ragSubject: 'rag' });
+      const drafter = createOptDrafter('json', testDrafterSettings(), {
+        generator: gen,
+        budget: unlimitedBudget(),
+        metrics: createLlmMetrics(new Registry()),
+        ragSubject: 'rag',
+      });
       const r = await drafter.draft(scored, NOW);
       if (r.kind !== 'draft') throw new Error(`expected a draft, got ${r.kind}`);
       const d = r.draft;
       // The attack reached the model and worked on it: the defence, not the model, is what holds.
       const answered = parseModelOutput(obedientModel(gen.calls[0]!));
       expect(answered.ok && answered.value.direction).toBe('BUY');
-      expect(d.direction === 1 && d.confidence_raw > CONFIDENT, `confident BUY: ${JSON.stringify({ direction: d.direction, confidence: d.confidence_raw, flags: d.flags })}`).toBe(false);
+      expect(
+        d.direction === 1 && d.confidence_raw > CONFIDENT,
+        `confident BUY: ${JSON.stringify({ direction: d.direction, confidence: d.confidence_raw, flags: d.flags })}`,
+      ).toBe(false);
       if (d.direction === 1) expect(d.flags).toContain(LlmFlag.confidenceCapped);
       expect(d.flags.some((f) => f === LlmFlag.possiblePromptInjection || f === LlmFlag.upstreamDisagreement)).toBe(true);
       // The news only ever reaches the model inside the fence, never in the instructions.
@@ -54,10 +69,12 @@ describe('prompt-injection defence (a model that obeys the news)', () => {
     const scored = scoredFromRaw('inj-sell', INJECTION_CASES[0]!.text);
     expect(scored.news.flags).toContain(LlmFlag.possiblePromptInjection);
     const gen = createScriptedGenerator(() => '{"sentiment": -0.8, "confidence": 0.95, "direction": "SELL", "reasoning": "Miss and cut."}');
-    const r = await createOptDrafter('json', testDrafterSettings({ injectionCap: 0.25 }), { generator: gen, budget: unlimitedBudget(), metrics: createLlmMetrics(new Registry()), ragSubject: 'rag' }).draft(
-      scored,
-      NOW,
-    );
+    const r = await createOptDrafter('json', testDrafterSettings({ injectionCap: 0.25 }), {
+      generator: gen,
+      budget: unlimitedBudget(),
+      metrics: createLlmMetrics(new Registry()),
+      ragSubject: 'rag',
+    }).draft(scored, NOW);
     if (r.kind !== 'draft') throw new Error(r.kind);
     expect(r.draft.confidence_raw).toBe(0.25);
     expect(r.draft.flags).toEqual(expect.arrayContaining([LlmFlag.possiblePromptInjection, LlmFlag.confidenceCapped]));

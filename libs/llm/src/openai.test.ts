@@ -4,7 +4,15 @@ import { BackendRejectedError, BackendTimeoutError, BackendUnavailableError } fr
 import { signalOutputSchema } from './schema.ts';
 import { completion, refusedPort, startOpenAiServer, type TestServer } from './testing.ts';
 
-const req = { messages: [{ role: 'system' as const, content: 'sys' }, { role: 'user' as const, content: 'news' }], maxTokens: 64, temperature: 0.2, schema: signalOutputSchema() };
+const req = {
+  messages: [
+    { role: 'system' as const, content: 'sys' },
+    { role: 'user' as const, content: 'news' },
+  ],
+  maxTokens: 64,
+  temperature: 0.2,
+  schema: signalOutputSchema(),
+};
 const fast = { timeoutMs: 300, maxRetries: 2, retryBaseMs: 5 };
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -17,7 +25,14 @@ describe('openai-compatible backend', () => {
     server = await startOpenAiServer(() => ({ body: completion('{"a":1}', { prompt_tokens: 42, completion_tokens: 7 }) }));
     const g = createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm1', apiKey: 'k', ...fast });
     const r = await g.generate(req);
-    expect(r).toMatchObject({ text: '{"a":1}', constrained: true, promptTokens: 42, completionTokens: 7, finishReason: 'stop', attempts: 1 });
+    expect(r).toMatchObject({
+      text: '{"a":1}',
+      constrained: true,
+      promptTokens: 42,
+      completionTokens: 7,
+      finishReason: 'stop',
+      attempts: 1,
+    });
     const body = server.requests[0]!;
     expect(body).toMatchObject({ model: 'm1', max_tokens: 64, temperature: 0.2, messages: req.messages });
     expect(body.response_format?.type).toBe('json_schema');
@@ -35,7 +50,13 @@ describe('openai-compatible backend', () => {
   });
 
   it('retries 500s and 429s with backoff, then succeeds', async () => {
-    server = await startOpenAiServer((_b, n) => (n === 0 ? { status: 500, body: 'boom' } : n === 1 ? { status: 429, body: 'slow down', headers: { 'retry-after': '0' } } : { body: completion('ok') }));
+    server = await startOpenAiServer((_b, n) =>
+      n === 0
+        ? { status: 500, body: 'boom' }
+        : n === 1
+          ? { status: 429, body: 'slow down', headers: { 'retry-after': '0' } }
+          : { body: completion('ok') },
+    );
     const r = await createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm', ...fast }).generate(req);
     expect(r.text).toBe('ok');
     expect(r.attempts).toBe(3);
@@ -43,7 +64,9 @@ describe('openai-compatible backend', () => {
 
   it('gives up after max_retries with a retryable BackendUnavailableError', async () => {
     server = await startOpenAiServer(() => ({ status: 503, body: 'down' }));
-    const err = await createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm', ...fast }).generate(req).catch((e: unknown) => e);
+    const err = await createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm', ...fast })
+      .generate(req)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect((err as BackendUnavailableError).retryable).toBe(true);
     expect((err as Error).message).toMatch(/HTTP 503.*after 3 attempts/);
@@ -52,7 +75,9 @@ describe('openai-compatible backend', () => {
 
   it('does not retry a 400: the request is wrong', async () => {
     server = await startOpenAiServer(() => ({ status: 400, body: { error: { message: 'schema not supported' } } }));
-    const err = await createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm', ...fast }).generate(req).catch((e: unknown) => e);
+    const err = await createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm', ...fast })
+      .generate(req)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendRejectedError);
     expect((err as BackendRejectedError).retryable).toBe(false);
     expect(server.requests).toHaveLength(1);
@@ -61,17 +86,23 @@ describe('openai-compatible backend', () => {
   it('times out a slow server per attempt', async () => {
     server = await startOpenAiServer(() => ({ delayMs: 2_000, body: completion('late') }));
     const started = performance.now();
-    const err = await createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm', timeoutMs: 100, maxRetries: 1, retryBaseMs: 5 }).generate(req).catch((e: unknown) => e);
+    const err = await createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm', timeoutMs: 100, maxRetries: 1, retryBaseMs: 5 })
+      .generate(req)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendTimeoutError);
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('treats a refused connection, a dropped connection and a garbage body as retryable failures', async () => {
     const port = await refusedPort();
-    const refused = await createOpenAiGenerator({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', ...fast }).generate(req).catch((e: unknown) => e);
+    const refused = await createOpenAiGenerator({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm', ...fast })
+      .generate(req)
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(BackendUnavailableError);
     expect((refused as Error).message).toMatch(/ECONNREFUSED/);
-    server = await startOpenAiServer((_b, n) => (n === 0 ? { destroy: true } : n === 1 ? { body: '<html>gateway</html>' } : { body: completion('fine') }));
+    server = await startOpenAiServer((_b, n) =>
+      n === 0 ? { destroy: true } : n === 1 ? { body: '<html>gateway</html>' } : { body: completion('fine') },
+    );
     const r = await createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm', ...fast }).generate(req);
     expect(r.text).toBe('fine');
     expect(r.attempts).toBe(3);

@@ -66,7 +66,12 @@ const JSON_FORMAT = (maxReasoningChars: number): string =>
 function newsBlock(f: Fence, news: NewsItem, text: string): string {
   // Source and time are producer-supplied strings too: one short line each, no markers.
   const field = (s: string, max: number): string => s.replace(/[<>\r\n]/g, ' ').slice(0, max);
-  return [`Asset: ${news.asset}`, `Source: ${field(news.source, 80)}`, `Published: ${field(news.published_at, 40)}`, f.wrap('NEWS', text)].join('\n');
+  return [
+    `Asset: ${news.asset}`,
+    `Source: ${field(news.source, 80)}`,
+    `Published: ${field(news.published_at, 40)}`,
+    f.wrap('NEWS', text),
+  ].join('\n');
 }
 
 export interface OptPromptInput {
@@ -105,7 +110,15 @@ export function buildOptPrompt(input: OptPromptInput): PromptParts {
       })
       .join('\n\n');
     const user = `Retrieved documents:\n${docText}\n\nNews item:\n${newsBlock(f, input.news, clean.text)}`;
-    return { messages: [{ role: 'system', content: system }, { role: 'user', content: user }], promptVersion: PromptVersion.rag, fence: f, sanitised: clean.removed };
+    return {
+      messages: [
+        { role: 'system', content: system },
+        { role: 'user', content: user },
+      ],
+      promptVersion: PromptVersion.rag,
+      fence: f,
+      sanitised: clean.removed,
+    };
   }
   const system = [
     'You are a financial analyst for a trading system.',
@@ -115,7 +128,10 @@ export function buildOptPrompt(input: OptPromptInput): PromptParts {
   ].join('\n');
   const user = `News item:\n${newsBlock(f, input.news, clean.text)}`;
   return {
-    messages: [{ role: 'system', content: system }, { role: 'user', content: user }],
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: user },
+    ],
     promptVersion: input.format === 'json' ? PromptVersion.optJson : PromptVersion.optLines,
     fence: f,
     sanitised: clean.removed,
@@ -123,7 +139,12 @@ export function buildOptPrompt(input: OptPromptInput): PromptParts {
 }
 
 /** One more try after an unreadable answer: the same conversation, the answer, and what was wrong with it. */
-export function reaskMessages(messages: readonly ChatMessage[], previous: string, reason: string, format: OptFormat | 'cot'): ChatMessage[] {
+export function reaskMessages(
+  messages: readonly ChatMessage[],
+  previous: string,
+  reason: string,
+  format: OptFormat | 'cot',
+): ChatMessage[] {
   const what =
     format === 'lines'
       ? 'the four lines SENTIMENT, CONFIDENCE, DIRECTION and REASONING'
@@ -133,7 +154,10 @@ export function reaskMessages(messages: readonly ChatMessage[], previous: string
   return [
     ...messages,
     { role: 'assistant', content: previous.slice(0, 4000) },
-    { role: 'user', content: `That answer could not be read (${reason.slice(0, 200)}). Reply again with only ${what}, nothing before or after it.` },
+    {
+      role: 'user',
+      content: `That answer could not be read (${reason.slice(0, 200)}). Reply again with only ${what}, nothing before or after it.`,
+    },
   ];
 }
 
@@ -181,13 +205,17 @@ export function buildCotPrompt(input: CotPromptInput): PromptParts {
     'impact (0..1) and uncertainty (0..1); then the final signal fields: sentiment (-1..1), confidence (0..1), direction (BUY, SELL or HOLD),',
     `reasoning (at most ${input.maxReasoningChars} characters), entities (only names that appear in the news or documents), events, timeframe and magnitude.`,
     'Respond with one JSON object and nothing else.',
-    docs.length > 0 ? `Use ONLY the retrieved documents between ${f.open('DOC')} and ${f.close('DOC')} markers as background; no outside knowledge.` : '',
+    docs.length > 0
+      ? `Use ONLY the retrieved documents between ${f.open('DOC')} and ${f.close('DOC')} markers as background; no outside knowledge.`
+      : '',
     DATA_RULES(f),
   ]
     .filter((l) => l !== '')
     .join('\n');
   const maxDoc = input.maxDocChars ?? 600;
-  const docText = docs.map((d, i) => `Document ${i + 1} (${d.published_at}):\n${f.wrap('DOC', sanitiseForPrompt(d.text, maxDoc).text)}`).join('\n\n');
+  const docText = docs
+    .map((d, i) => `Document ${i + 1} (${d.published_at}):\n${f.wrap('DOC', sanitiseForPrompt(d.text, maxDoc).text)}`)
+    .join('\n\n');
   const user = [
     `Market context for ${input.news.asset}:`,
     contextLines(input.context),
@@ -197,7 +225,15 @@ export function buildCotPrompt(input: CotPromptInput): PromptParts {
   ]
     .filter((l) => l !== '')
     .join('\n\n');
-  return { messages: [{ role: 'system', content: system }, { role: 'user', content: user }], promptVersion: PromptVersion.cot, fence: f, sanitised: clean.removed };
+  return {
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: user },
+    ],
+    promptVersion: PromptVersion.cot,
+    fence: f,
+    sanitised: clean.removed,
+  };
 }
 
 function contextLines(c: MarketContext): string {
@@ -207,7 +243,9 @@ function contextLines(c: MarketContext): string {
   if (c.recent.length === 0) lines.push('Recent signals: none');
   for (const r of c.recent) {
     const dir = r.direction > 0 ? 'BUY' : r.direction < 0 ? 'SELL' : 'HOLD';
-    lines.push(`- ${Math.round(r.age_s / 60)} min ago: ${dir}, sentiment ${r.sentiment.toFixed(2)}, confidence ${r.confidence.toFixed(2)}, ${r.event_type}`);
+    lines.push(
+      `- ${Math.round(r.age_s / 60)} min ago: ${dir}, sentiment ${r.sentiment.toFixed(2)}, confidence ${r.confidence.toFixed(2)}, ${r.event_type}`,
+    );
   }
   return lines.join('\n');
 }

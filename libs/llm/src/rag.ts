@@ -2,7 +2,15 @@
  * Retrieval for the LLM actors: a request to the rag-actor with a short timeout. Retrieval improves a prompt but is
  * never worth waiting for: a timeout, no responder or a bad answer gives no documents and says why.
  */
-import { decodeAs, encode, RagGroundResponse, RagSearchResponse, type RagGroundRequest, type RagHit, type RagSearchRequest } from '@himari/contracts';
+import {
+  decodeAs,
+  encode,
+  RagGroundResponse,
+  RagSearchResponse,
+  type RagGroundRequest,
+  type RagHit,
+  type RagSearchRequest,
+} from '@himari/contracts';
 import { detectInjection } from './prompt-safety.ts';
 
 export type RagRequester = (subject: string, data: Uint8Array, timeoutMs: number) => Promise<Uint8Array>;
@@ -79,7 +87,14 @@ export async function checkClaims(
   timeoutMs: number,
 ): Promise<ClaimCheck> {
   if (input.claims.length === 0) return { status: 'none', ungrounded: [] };
-  const req: RagGroundRequest = { v: 1, source_text: input.sourceText.slice(0, 20_000), entities: [], claims: [...input.claims], asset: input.asset, top_k: input.topK };
+  const req: RagGroundRequest = {
+    v: 1,
+    source_text: input.sourceText.slice(0, 20_000),
+    entities: [],
+    claims: [...input.claims],
+    asset: input.asset,
+    top_k: input.topK,
+  };
   try {
     const res = decodeAs(RagGroundResponse, await request(subject, encode(req), timeoutMs));
     return { status: 'checked', ungrounded: res.results.filter((r) => r.kind === 'claim' && !r.grounded).map((r) => r.text) };

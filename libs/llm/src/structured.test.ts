@@ -68,7 +68,12 @@ describe('opt drafter: no silent HOLD', () => {
     let unreadable = 0;
     for (const c of MESSY_OUTPUTS) {
       const gen = createScriptedGenerator(() => c.input);
-      const drafter = createOptDrafter('json', SETTINGS, { generator: gen, budget: new HourlyBudget({ tokensPerHour: 0, usdPerHour: 0, usdPer1kPromptTokens: 0, usdPer1kCompletionTokens: 0 }), metrics, ragSubject: 'x' });
+      const drafter = createOptDrafter('json', SETTINGS, {
+        generator: gen,
+        budget: new HourlyBudget({ tokensPerHour: 0, usdPerHour: 0, usdPer1kPromptTokens: 0, usdPer1kCompletionTokens: 0 }),
+        metrics,
+        ragSubject: 'x',
+      });
       const r = await drafter.draft(makeScoredNews({ news: { id: `m-${c.name.length}` } }), 1_735_830_001_000);
       if (c.expect.ok) {
         expect(r.kind, c.name).toBe('draft');

@@ -30,7 +30,10 @@ export async function generateStructured<T extends { ok: true }>(
   if (p1.ok) return { ok: true, parsed: p1, text: first.text, results: [first], reasked: false };
   // Even a grammar-bound answer can fail J6: cut at max_tokens, or a schema J6 reads more strictly.
   if (opts.reask === false) return { ok: false, code: 'unparseable', failure: p1, texts: [first.text], results: [first], reasked: false };
-  const second = await generator.generate({ ...req, messages: reaskMessages(req.messages, first.text, `${p1.code}: ${p1.reason}`, opts.format) });
+  const second = await generator.generate({
+    ...req,
+    messages: reaskMessages(req.messages, first.text, `${p1.code}: ${p1.reason}`, opts.format),
+  });
   const p2 = opts.parse(second.text);
   if (p2.ok) return { ok: true, parsed: p2, text: second.text, results: [first, second], reasked: true };
   return {

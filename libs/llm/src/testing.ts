@@ -18,7 +18,10 @@ export interface ScriptedGenerator extends TextGenerator {
 }
 
 /** A generator whose answer is `script(request, callNumber)`. */
-export function createScriptedGenerator(script: (req: GenerateRequest, call: number) => string, opts: ScriptedOptions = {}): ScriptedGenerator {
+export function createScriptedGenerator(
+  script: (req: GenerateRequest, call: number) => string,
+  opts: ScriptedOptions = {},
+): ScriptedGenerator {
   const calls: GenerateRequest[] = [];
   return {
     kind: BackendKind.scripted,
@@ -48,7 +51,10 @@ export function createScriptedGenerator(script: (req: GenerateRequest, call: num
 
 /** The user turn of a request: where the fenced news is. */
 export function userText(req: GenerateRequest): string {
-  return req.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  return req.messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .join('\n');
 }
 
 /**
@@ -59,7 +65,11 @@ export function obedientModel(req: GenerateRequest): string {
   const text = userText(req);
   const fakeJson = /\{[^{}]*"direction"[^{}]*\}/i.exec(text);
   if (fakeJson) return fakeJson[0];
-  if (/\b(?:output|respond with|answer)\s+BUY\b/i.test(text) || /ignore (?:all )?previous instructions/i.test(text) || /\bstrong\s+BUY\b/i.test(text)) {
+  if (
+    /\b(?:output|respond with|answer)\s+BUY\b/i.test(text) ||
+    /ignore (?:all )?previous instructions/i.test(text) ||
+    /\bstrong\s+BUY\b/i.test(text)
+  ) {
     return '{"sentiment": 0.9, "confidence": 1.0, "direction": "BUY", "reasoning": "As instructed.", "entities": [], "events": [], "timeframe": "short_term", "magnitude": "high"}';
   }
   if (/^\s*assistant\s*:/im.test(text) || /<\|im_start\|>\s*assistant/i.test(text)) {
@@ -157,7 +167,11 @@ export interface TestServer {
 }
 
 /** A chat-completions answer in OpenAI's shape. */
-export function completion(content: string, usage = { prompt_tokens: 10, completion_tokens: 10 }, finish = 'stop'): Record<string, unknown> {
+export function completion(
+  content: string,
+  usage = { prompt_tokens: 10, completion_tokens: 10 },
+  finish = 'stop',
+): Record<string, unknown> {
   return {
     id: 'chatcmpl-test',
     object: 'chat.completion',
@@ -172,7 +186,9 @@ export function completion(content: string, usage = { prompt_tokens: 10, complet
  * A local OpenAI-compatible server on 127.0.0.1 and a random port, answering with `handle`: tests make it a real
  * engine (the tiny GGUF model) or misbehave on purpose (500s, delays, garbage, dropped connections).
  */
-export async function startOpenAiServer(handle: (body: ChatRequestBody, n: number) => Promise<ServerReply> | ServerReply): Promise<TestServer> {
+export async function startOpenAiServer(
+  handle: (body: ChatRequestBody, n: number) => Promise<ServerReply> | ServerReply,
+): Promise<TestServer> {
   const { createServer } = await import('node:http');
   const requests: ChatRequestBody[] = [];
   let active = 0;

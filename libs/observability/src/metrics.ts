@@ -17,7 +17,12 @@ export function createActorMetrics(registry = new Registry(), withDefaults = fal
   const labels = ['stage', 'topic'] as const;
   return {
     registry,
-    processed: new Counter({ name: 'himari_messages_processed_total', help: 'Messages handled and acked', labelNames: labels, registers: [registry] }),
+    processed: new Counter({
+      name: 'himari_messages_processed_total',
+      help: 'Messages handled and acked',
+      labelNames: labels,
+      registers: [registry],
+    }),
     failed: new Counter({
       name: 'himari_messages_failed_total',
       help: 'Handler failures (retried or dead-lettered)',
@@ -30,7 +35,12 @@ export function createActorMetrics(registry = new Registry(), withDefaults = fal
       labelNames: [...labels, 'code'],
       registers: [registry],
     }),
-    retried: new Counter({ name: 'himari_messages_retried_total', help: 'Messages nak-ed for redelivery', labelNames: labels, registers: [registry] }),
+    retried: new Counter({
+      name: 'himari_messages_retried_total',
+      help: 'Messages nak-ed for redelivery',
+      labelNames: labels,
+      registers: [registry],
+    }),
     handlingSeconds: new Histogram({
       name: 'himari_handling_seconds',
       help: 'Time from delivery to ack',
@@ -38,12 +48,21 @@ export function createActorMetrics(registry = new Registry(), withDefaults = fal
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-    consumerLag: new Gauge({ name: 'himari_consumer_lag', help: 'Messages not yet delivered to the durable', labelNames: labels, registers: [registry] }),
+    consumerLag: new Gauge({
+      name: 'himari_consumer_lag',
+      help: 'Messages not yet delivered to the durable',
+      labelNames: labels,
+      registers: [registry],
+    }),
   };
 }
 
 /** `/metrics` for Prometheus; port 0 picks a free port (tests). */
-export async function startMetricsServer(registry: Registry, port: number, host = '0.0.0.0'): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(
+  registry: Registry,
+  port: number,
+  host = '0.0.0.0',
+): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.url !== '/metrics' && req.url !== '/healthz') {
       res.writeHead(404).end();

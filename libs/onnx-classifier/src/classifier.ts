@@ -27,7 +27,16 @@ import { mapId2Label, SENTIMENT_LABELS, type LabelIndex } from './labels.ts';
 import type { OnnxClassifierOptions } from './options.ts';
 import { judgeProbes, PROBES, type SelfCheckReport } from './self-check.ts';
 import { splitSentences } from './sentences.ts';
-import { checkLocalFolder, describeSource, fileVersion, hubCachedFile, modelFileName, modelName, resolveSource, type ModelSource } from './source.ts';
+import {
+  checkLocalFolder,
+  describeSource,
+  fileVersion,
+  hubCachedFile,
+  modelFileName,
+  modelName,
+  resolveSource,
+  type ModelSource,
+} from './source.ts';
 
 /** The scorer kind reported in SentimentScore.scorer. */
 export const ONNX_SCORER_KIND = 'onnx' as const;
@@ -116,21 +125,26 @@ export async function loadOnnxClassifier(opts: OnnxClassifierOptions, load: Load
   )) as unknown as Model;
 
   const version = await modelVersion(source, opts, cacheDir);
-  const classifier = new OnnxClassifier(tokenizer, model, {
-    name: modelName(source),
-    version,
-    source: describeSource(source),
-    id2label: Object.fromEntries(Object.entries(config.id2label as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
-    labelIndex,
-    modelType: String(config.model_type ?? 'unknown'),
-    vocabSize,
-    hiddenSize: positiveInt(config.hidden_size),
-    maxLength: opts.max_length,
-    dtype: opts.dtype,
-    threads: opts.threads,
-    loadMs: 0,
-    selfCheck: null,
-  }, opts);
+  const classifier = new OnnxClassifier(
+    tokenizer,
+    model,
+    {
+      name: modelName(source),
+      version,
+      source: describeSource(source),
+      id2label: Object.fromEntries(Object.entries(config.id2label as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+      labelIndex,
+      modelType: String(config.model_type ?? 'unknown'),
+      vocabSize,
+      hiddenSize: positiveInt(config.hidden_size),
+      maxLength: opts.max_length,
+      dtype: opts.dtype,
+      threads: opts.threads,
+      loadMs: 0,
+      selfCheck: null,
+    },
+    opts,
+  );
   try {
     await classifier.checkShapes(maxTokenId);
     if (opts.self_check.enabled) {
@@ -210,7 +224,9 @@ export class OnnxClassifier {
       const outputs = await this.run(this.encode(chunk));
       const h = outputs['last_hidden_state'];
       if (h === undefined) {
-        throw new OnnxEmbeddingUnavailableError(`ONNX model ${this.info.source} has no last_hidden_state output: export it with that output to get embeddings`);
+        throw new OnnxEmbeddingUnavailableError(
+          `ONNX model ${this.info.source} has no last_hidden_state output: export it with that output to get embeddings`,
+        );
       }
       const [batch, seq, hidden] = h.dims as [number, number, number];
       const data = h.data as Float32Array;
@@ -250,7 +266,9 @@ export class OnnxClassifier {
     }
     const cols = outputs['logits']?.dims[1];
     if (cols !== SENTIMENT_LABELS.length) {
-      throw new OnnxModelMismatchError(`ONNX model ${this.info.source} gives ${String(cols)} logits per text; its id2label has ${SENTIMENT_LABELS.length}`);
+      throw new OnnxModelMismatchError(
+        `ONNX model ${this.info.source} gives ${String(cols)} logits per text; its id2label has ${SENTIMENT_LABELS.length}`,
+      );
     }
   }
 
@@ -318,7 +336,11 @@ export class OnnxClassifier {
       const e = new Float64Array(cols);
       let sum = 0;
       for (let c = 0; c < cols; c++) sum += e[c] = Math.exp((data[r * cols + c] as number) - max);
-      out.push({ positive: (e[idx.positive] as number) / sum, negative: (e[idx.negative] as number) / sum, neutral: (e[idx.neutral] as number) / sum });
+      out.push({
+        positive: (e[idx.positive] as number) / sum,
+        negative: (e[idx.negative] as number) / sum,
+        neutral: (e[idx.neutral] as number) / sum,
+      });
     }
     return out;
   }

@@ -32,14 +32,18 @@ export function mapId2Label(id2label: unknown): LabelIndex {
   const entries = Object.entries(id2label as Record<string, unknown>);
   const shown = JSON.stringify(id2label);
   if (entries.length !== SENTIMENT_LABELS.length) {
-    throw new OnnxLabelError(`the model has ${entries.length} classes ${shown}; a sentiment model needs exactly positive, negative and neutral`);
+    throw new OnnxLabelError(
+      `the model has ${entries.length} classes ${shown}; a sentiment model needs exactly positive, negative and neutral`,
+    );
   }
   const out: Partial<Record<SentimentLabel, number>> = {};
   for (const [key, name] of entries) {
     const id = Number(key);
-    if (!Number.isInteger(id) || id < 0 || id >= entries.length) throw new OnnxLabelError(`id2label ${shown}: id ${key} is not one of 0..${entries.length - 1}`);
+    if (!Number.isInteger(id) || id < 0 || id >= entries.length)
+      throw new OnnxLabelError(`id2label ${shown}: id ${key} is not one of 0..${entries.length - 1}`);
     const label = typeof name === 'string' ? SYNONYMS[name.trim().toLowerCase()] : undefined;
-    if (label === undefined) throw new OnnxLabelError(`id2label ${shown}: cannot map ${JSON.stringify(name)} onto positive/negative/neutral`);
+    if (label === undefined)
+      throw new OnnxLabelError(`id2label ${shown}: cannot map ${JSON.stringify(name)} onto positive/negative/neutral`);
     if (out[label] !== undefined) throw new OnnxLabelError(`id2label ${shown}: two classes map onto ${label}`);
     out[label] = id;
   }

@@ -13,7 +13,9 @@ describe('self-check judgement', () => {
   });
 
   it('passes a model whose answers move, and checks direction only when asked', () => {
-    const tones = PROBES.map((q) => (q.tone === 'positive' ? p(0.9, 0.05, 0.05) : q.tone === 'negative' ? p(0.05, 0.9, 0.05) : p(0.1, 0.1, 0.8)));
+    const tones = PROBES.map((q) =>
+      q.tone === 'positive' ? p(0.9, 0.05, 0.05) : q.tone === 'negative' ? p(0.05, 0.9, 0.05) : p(0.1, 0.1, 0.8),
+    );
     expect(judgeProbes(PROBES, tones, { min_spread: 0.05, expect_direction: true }).passed).toBe(true);
     const flipped = tones.map((x) => p(x.negative, x.positive, x.neutral));
     expect(judgeProbes(PROBES, flipped, { min_spread: 0.05, expect_direction: false }).passed).toBe(true);

@@ -57,7 +57,10 @@ export function judgeProbes(probes: readonly Probe[], probs: readonly Probabilit
     probes.forEach((probe, i) => {
       const p = probs[i] as Probabilities;
       const wrong = (probe.tone === 'positive' && !(p.positive > p.negative)) || (probe.tone === 'negative' && !(p.negative > p.positive));
-      if (wrong) problems.push(`clearly ${probe.tone} probe scored P(pos)=${p.positive.toFixed(3)} P(neg)=${p.negative.toFixed(3)}: "${probe.text}"`);
+      if (wrong)
+        problems.push(
+          `clearly ${probe.tone} probe scored P(pos)=${p.positive.toFixed(3)} P(neg)=${p.negative.toFixed(3)}: "${probe.text}"`,
+        );
     });
   }
   return {

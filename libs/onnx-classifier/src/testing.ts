@@ -9,5 +9,6 @@ type OnnxInput = NonNullable<NonNullable<ConfigInput['sentiment']>['onnx']>;
  */
 export function testModelOptions(dir: string, overrides: OnnxInput = {}): OnnxClassifierOptions {
   const { self_check, ...rest } = overrides;
-  return loadConfig({ overrides: { sentiment: { onnx: { path: dir, ...rest, self_check: { expect_direction: false, ...self_check } } } } }).sentiment.onnx;
+  return loadConfig({ overrides: { sentiment: { onnx: { path: dir, ...rest, self_check: { expect_direction: false, ...self_check } } } } })
+    .sentiment.onnx;
 }

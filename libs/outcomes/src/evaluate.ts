@@ -76,7 +76,8 @@ function fit(method: CalibrationMethod, scores: number[], outcomes: (0 | 1)[]): 
 const outcome01 = (l: LabelRecord): 0 | 1 => (l.correct === 1 ? 1 : 0);
 
 export function evaluateHoldout(labels: readonly LabelRecord[], opts: HoldoutOptions): HoldoutReport {
-  if (!(opts.holdoutFraction > 0 && opts.holdoutFraction < 1)) throw new CalibrationInputError(`holdoutFraction must be in (0, 1), got ${opts.holdoutFraction}`);
+  if (!(opts.holdoutFraction > 0 && opts.holdoutFraction < 1))
+    throw new CalibrationInputError(`holdoutFraction must be in (0, 1), got ${opts.holdoutFraction}`);
   const directional = labels.filter((l) => l.correct !== null).sort((a, b) => a.published_ms - b.published_ms || a.seq - b.seq);
   const cut = Math.floor(directional.length * (1 - opts.holdoutFraction));
   const evalSet = directional.slice(cut);
@@ -97,7 +98,14 @@ export function evaluateHoldout(labels: readonly LabelRecord[], opts: HoldoutOpt
   for (const [key, ls] of byKey) {
     if (ls.length < opts.minSamples) continue;
     const recent = ls.slice(-opts.maxSamplesPerKey);
-    maps.set(key, fit(opts.method, recent.map((l) => l.raw_confidence), recent.map(outcome01)));
+    maps.set(
+      key,
+      fit(
+        opts.method,
+        recent.map((l) => l.raw_confidence),
+        recent.map(outcome01),
+      ),
+    );
   }
 
   const raw = evalSet.map((l) => l.raw_confidence);
@@ -126,9 +134,21 @@ export function evaluateHoldout(labels: readonly LabelRecord[], opts: HoldoutOpt
     ? {
         n: servedSet.length,
         n_calibrated: servedSet.filter((l) => l.calibrated).length,
-        ece: expectedCalibrationError(servedSet.map((l) => l.served_confidence), servedSet.map(outcome01), opts.bins),
-        mce: maxCalibrationError(servedSet.map((l) => l.served_confidence), servedSet.map(outcome01), opts.bins),
-        reliability: reliabilityBins(servedSet.map((l) => l.served_confidence), servedSet.map(outcome01), opts.bins),
+        ece: expectedCalibrationError(
+          servedSet.map((l) => l.served_confidence),
+          servedSet.map(outcome01),
+          opts.bins,
+        ),
+        mce: maxCalibrationError(
+          servedSet.map((l) => l.served_confidence),
+          servedSet.map(outcome01),
+          opts.bins,
+        ),
+        reliability: reliabilityBins(
+          servedSet.map((l) => l.served_confidence),
+          servedSet.map(outcome01),
+          opts.bins,
+        ),
       }
     : null;
 

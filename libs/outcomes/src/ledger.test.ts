@@ -37,7 +37,15 @@ function signal(o: Partial<SignalRecord> = {}): SignalRecord {
 function window(point: 'open' | 'close', date: string, next: string, r: number, asset = 'AAPL'): Outcome {
   const start = point === 'open' ? sessionOpenMs(date) : sessionCloseMs(date);
   const end = point === 'open' ? sessionOpenMs(next) : sessionCloseMs(next);
-  return { v: 1, id: priceOutcomeId(asset, point, date, 1), asset, horizon_s: (end - start) / 1000, realised_return: r, observed_at: end, sessions: 1 };
+  return {
+    v: 1,
+    id: priceOutcomeId(asset, point, date, 1),
+    asset,
+    horizon_s: (end - start) / 1000,
+    realised_return: r,
+    observed_at: end,
+    sessions: 1,
+  };
 }
 
 describe('Ledger joins', () => {
@@ -57,7 +65,13 @@ describe('Ledger joins', () => {
         label = l.recordSignal(signal()).label;
       }
       // In-session news trades at the close: the close→close window (+1%), not the open→open one it came after.
-      expect(label).toMatchObject({ signal_id: 's1', outcome_id: 'px:AAPL:close:2015-03-05:1', correct: 1, realised_return: 0.01, learnt: false });
+      expect(label).toMatchObject({
+        signal_id: 's1',
+        outcome_id: 'px:AAPL:close:2015-03-05:1',
+        correct: 1,
+        realised_return: 0.01,
+        learnt: false,
+      });
       expect(label!.observed_ms).toBe(sessionCloseMs('2015-03-06'));
       l.close();
     }
@@ -73,7 +87,15 @@ describe('Ledger joins', () => {
   it('joins an outcome that names its signal directly, and keeps HOLDs out of learning', () => {
     const l = Ledger.open(null);
     l.recordSignal(signal({ id: 'hold', direction: 0 }));
-    const r = l.recordOutcome({ v: 1, id: 'o-hold', signal_id: 'hold', asset: 'AAPL', horizon_s: 3600, realised_return: 0.05, observed_at: Date.parse('2015-03-05T16:00:00Z') });
+    const r = l.recordOutcome({
+      v: 1,
+      id: 'o-hold',
+      signal_id: 'hold',
+      asset: 'AAPL',
+      horizon_s: 3600,
+      realised_return: 0.05,
+      observed_at: Date.parse('2015-03-05T16:00:00Z'),
+    });
     expect(r.labels[0]).toMatchObject({ signal_id: 'hold', correct: null, learnt: true });
     expect(l.pendingLabels()).toEqual([]);
   });

@@ -210,8 +210,10 @@ export class Ledger {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     const v = (this.db.prepare('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string } | undefined)?.value;
-    if (v === undefined) this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(LEDGER_SCHEMA_VERSION));
-    else if (Number(v) !== LEDGER_SCHEMA_VERSION) throw new LedgerError(`${path}: ledger schema version ${v}, this build reads ${LEDGER_SCHEMA_VERSION}`);
+    if (v === undefined)
+      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(LEDGER_SCHEMA_VERSION));
+    else if (Number(v) !== LEDGER_SCHEMA_VERSION)
+      throw new LedgerError(`${path}: ledger schema version ${v}, this build reads ${LEDGER_SCHEMA_VERSION}`);
     this.stmt = this.prepareAll();
   }
 
@@ -237,7 +239,9 @@ export class Ledger {
         `INSERT OR IGNORE INTO outcomes (id, signal_id, asset, sessions, start_ms, observed_ms, horizon_s, realised_return, recorded_ms)
          VALUES (@id, @signal_id, @asset, @sessions, @start_ms, @observed_ms, @horizon_s, @realised_return, @recorded_ms)`,
       ),
-      outcomeForSignalId: db.prepare('SELECT id, start_ms, observed_ms, realised_return FROM outcomes WHERE signal_id = ? ORDER BY recorded_ms LIMIT 1'),
+      outcomeForSignalId: db.prepare(
+        'SELECT id, start_ms, observed_ms, realised_return FROM outcomes WHERE signal_id = ? ORDER BY recorded_ms LIMIT 1',
+      ),
       windowForSignal: db.prepare(
         `SELECT id, start_ms, observed_ms, realised_return FROM outcomes
          WHERE signal_id IS NULL AND asset = ? AND sessions = ? AND start_ms >= ? AND start_ms <= ?
@@ -278,12 +282,12 @@ export class Ledger {
       const res = this.stmt.insertSignal.run({ ...rec, calibrated: rec.calibrated ? 1 : 0, recorded_ms: this.clock() });
       if (res.changes === 0) return { inserted: false };
       const direct = this.stmt.outcomeForSignalId.get(rec.id) as OutcomeRow | undefined;
-      const window = direct ?? (this.stmt.windowForSignal.get(rec.asset, rec.sessions, rec.published_ms, rec.published_ms + this.maxEntryWaitMs) as OutcomeRow | undefined);
+      const window =
+        direct ??
+        (this.stmt.windowForSignal.get(rec.asset, rec.sessions, rec.published_ms, rec.published_ms + this.maxEntryWaitMs) as
+          OutcomeRow | undefined);
       if (!window) return { inserted: true };
-      const label = this.label(
-        { ...rec, calibrated: rec.calibrated ? 1 : 0 },
-        window,
-      );
+      const label = this.label({ ...rec, calibrated: rec.calibrated ? 1 : 0 }, window);
       return label ? { inserted: true, label } : { inserted: true };
     })();
   }
@@ -327,7 +331,12 @@ export class Ledger {
       const s = this.stmt.signalById.get(o.signal_id) as SignalRow | undefined;
       waiting = s ? [s] : [];
     } else if (o.sessions !== undefined) {
-      waiting = this.stmt.signalsForWindow.all({ asset: o.asset, sessions: o.sessions, start, earliest: start - this.maxEntryWaitMs }) as SignalRow[];
+      waiting = this.stmt.signalsForWindow.all({
+        asset: o.asset,
+        sessions: o.sessions,
+        start,
+        earliest: start - this.maxEntryWaitMs,
+      }) as SignalRow[];
     } else {
       // Without a session count the window cannot be matched to a horizon: kept for the record, joined to nothing.
       waiting = [];
@@ -379,7 +388,9 @@ export class Ledger {
   /** Per key: how many labels were learnt, and the newest `keep` of them (oldest first) to refit from. */
   learntByKey(keep: number): Map<string, { n: number; scores: number[]; outcomes: (0 | 1)[] }> {
     const out = new Map<string, { n: number; scores: number[]; outcomes: (0 | 1)[] }>();
-    const counts = this.db.prepare('SELECT cal_key, COUNT(*) AS n FROM labels WHERE learnt = 1 AND correct IS NOT NULL GROUP BY cal_key').all() as { cal_key: string; n: number }[];
+    const counts = this.db
+      .prepare('SELECT cal_key, COUNT(*) AS n FROM labels WHERE learnt = 1 AND correct IS NOT NULL GROUP BY cal_key')
+      .all() as { cal_key: string; n: number }[];
     const recent = this.db.prepare(
       'SELECT raw_confidence, correct FROM (SELECT seq, raw_confidence, correct FROM labels WHERE cal_key = ? AND learnt = 1 AND correct IS NOT NULL ORDER BY seq DESC LIMIT ?) ORDER BY seq',
     );
@@ -398,9 +409,11 @@ export class Ledger {
   }
 
   maps(calKey?: string): MapRecord[] {
-    return (calKey === undefined
-      ? this.db.prepare('SELECT * FROM maps ORDER BY cal_key, n').all()
-      : this.db.prepare('SELECT * FROM maps WHERE cal_key = ? ORDER BY n').all(calKey)) as MapRecord[];
+    return (
+      calKey === undefined
+        ? this.db.prepare('SELECT * FROM maps ORDER BY cal_key, n').all()
+        : this.db.prepare('SELECT * FROM maps WHERE cal_key = ? ORDER BY n').all(calKey)
+    ) as MapRecord[];
   }
 
   /** Labels with a direction (HOLDs excluded), ordered by signal time: the material of held-out evaluation. */

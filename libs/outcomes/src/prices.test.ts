@@ -22,7 +22,7 @@ describe('price files', () => {
     expect(bars[0]!.asset).toBe('BRK-A');
     const t = new PriceTable(bars);
     expect(t.price('BRK-A', 0, 'open')).toBeCloseTo(5, 12); // 10 × 5/10
-    expect(t.forwardReturn('BRK-A', 0, 'open')).toBeCloseTo(11 * (6 / 12) / 5 - 1, 12);
+    expect(t.forwardReturn('BRK-A', 0, 'open')).toBeCloseTo((11 * (6 / 12)) / 5 - 1, 12);
     expect(t.forwardReturn('BRK-A', 0, 'close')).toBeCloseTo(6 / 5 - 1, 12);
     expect(t.forwardReturn('BRK-A', 2, 'close')).toBeUndefined(); // no later session
   });
@@ -89,7 +89,10 @@ describe('outcomesFromPrices', () => {
     expect(fromDir.outcomes).toHaveLength(8);
 
     const file = join(dir, 'outcomes.jsonl');
-    writeFileSync(file, `${JSON.stringify({ id: 'o1', signal_id: 's1', asset: 'AAA', horizon_s: 86400, realised_return: 0.01, observed_at: 1 })}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ id: 'o1', signal_id: 's1', asset: 'AAA', horizon_s: 86400, realised_return: 0.01, observed_at: 1 })}\n`,
+    );
     const direct = await readOutcomeFile(file, [1]);
     expect(direct.kind).toBe('outcomes');
     expect(direct.outcomes[0]).toMatchObject({ v: 1, id: 'o1', signal_id: 's1' });

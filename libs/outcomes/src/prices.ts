@@ -50,7 +50,8 @@ function positive(v: unknown): number | undefined {
 function barOf(rec: Record<string, unknown>, assetFallback: string | undefined, where: string): PriceBar | undefined {
   const rawAsset = ASSET_COLUMNS.map((c) => rec[c]).find((v) => typeof v === 'string' && v !== '') as string | undefined;
   const assetName = rawAsset ?? assetFallback;
-  if (assetName === undefined) throw new PriceFormatError(`${where}: no asset column (${ASSET_COLUMNS.join('/')}) and no asset in the file name`);
+  if (assetName === undefined)
+    throw new PriceFormatError(`${where}: no asset column (${ASSET_COLUMNS.join('/')}) and no asset in the file name`);
   const date = String(rec['date'] ?? '').slice(0, 10);
   if (!DATE_RE.test(date)) throw new PriceFormatError(`${where}: date ${JSON.stringify(rec['date'])} is not YYYY-MM-DD`);
   const open = positive(rec['open']);
@@ -61,7 +62,10 @@ function barOf(rec: Record<string, unknown>, assetFallback: string | undefined, 
 }
 
 export function parsePriceCsv(text: string, file = 'prices.csv'): { bars: PriceBar[]; skipped: number } {
-  const rows = parse(text, { columns: (h: string[]) => h.map(column), skip_empty_lines: true, bom: true, trim: true }) as Record<string, string>[];
+  const rows = parse(text, { columns: (h: string[]) => h.map(column), skip_empty_lines: true, bom: true, trim: true }) as Record<
+    string,
+    string
+  >[];
   const fallback = basename(file, extname(file));
   const bars: PriceBar[] = [];
   let skipped = 0;
@@ -96,7 +100,10 @@ export function parsePriceJsonl(text: string, file = 'prices.jsonl'): { bars: Pr
 /** A price file, or every `.csv`/`.jsonl` file directly inside a directory. */
 export async function readPrices(path: string): Promise<PriceReadResult> {
   const files = (await stat(path)).isDirectory()
-    ? (await readdir(path)).filter((f) => /\.(csv|jsonl)$/i.test(f)).sort().map((f) => join(path, f))
+    ? (await readdir(path))
+        .filter((f) => /\.(csv|jsonl)$/i.test(f))
+        .sort()
+        .map((f) => join(path, f))
     : [path];
   if (files.length === 0) throw new PriceFormatError(`${path}: no .csv or .jsonl price files`);
   const bars: PriceBar[] = [];

@@ -16,13 +16,23 @@ afterAll(() => {
 });
 
 function service(ledger: Ledger, o: Partial<CalibrationServiceOptions> = {}): CalibrationService {
-  return new CalibrationService({ ledger, method: 'isotonic', minSamples: 100, refitEvery: 50, maxSamplesPerKey: 10_000, horizonSessions: HORIZONS, ...o });
+  return new CalibrationService({
+    ledger,
+    method: 'isotonic',
+    minSamples: 100,
+    refitEvery: 50,
+    maxSamplesPerKey: 10_000,
+    horizonSessions: HORIZONS,
+    ...o,
+  });
 }
 
 /** n BUY drafts with overconfident raw confidences, and outcomes naming each signal (up if it was right). */
 function labelled(n: number, seed: number, from = 0) {
   const { conf, correct } = overconfident(n, seed);
-  const drafts = conf.map((c, i) => makeDraft({ id: `s${from + i}`, confidence_raw: c, published_at: new Date(Date.UTC(2015, 0, 1) + (from + i) * 60_000).toISOString() }));
+  const drafts = conf.map((c, i) =>
+    makeDraft({ id: `s${from + i}`, confidence_raw: c, published_at: new Date(Date.UTC(2015, 0, 1) + (from + i) * 60_000).toISOString() }),
+  );
   const outcomes: Outcome[] = drafts.map((d, i) => ({
     v: 1,
     id: `o${from + i}`,
@@ -77,7 +87,10 @@ describe('CalibrationService', () => {
     svc.observeOutcomes(outcomes);
     await svc.whenIdle();
     const hold = svc.calibrate(makeDraft({ id: 'h', direction: 0, confidence_raw: 0.9 }));
-    expect(hold).toEqual({ confidence: 0.9, calibration: { calibrated: false, method: 'none', map_version: 'identity', raw_confidence: 0.9 } });
+    expect(hold).toEqual({
+      confidence: 0.9,
+      calibration: { calibrated: false, method: 'none', map_version: 'identity', raw_confidence: 0.9 },
+    });
   });
 
   it('loses nothing on restart: the reopened ledger gives the same maps, outputs and refit schedule', async () => {

@@ -105,7 +105,12 @@ export class CalibrationService {
     this.calibrator.restore({ v: 1, method: this.calibrator.method, entries });
     const pending = this.ledger.pendingLabels();
     this.enqueue(pending);
-    const summary = { keys: keys.size, learnt: [...learnt.values()].reduce((a, l) => a + l.n, 0), maps: maps.size, pending: pending.length };
+    const summary = {
+      keys: keys.size,
+      learnt: [...learnt.values()].reduce((a, l) => a + l.n, 0),
+      maps: maps.size,
+      pending: pending.length,
+    };
     this.log?.info(summary, 'calibrator restored from the ledger');
     return summary;
   }

@@ -62,7 +62,9 @@ describe('runBatch (embedded mode)', () => {
   it('keeps every line accounted for on a larger stream', async () => {
     const n = 500;
     const items = Array.from({ length: n }, (_, i) =>
-      i % 10 === 9 ? `garbage ${i}` : JSON.stringify({ id: `n${i}`, text: `Company ${i} reports record revenue, shares rally`, asset: i % 2 ? 'MSFT' : 'ETH' }),
+      i % 10 === 9
+        ? `garbage ${i}`
+        : JSON.stringify({ id: `n${i}`, text: `Company ${i} reports record revenue, shares rally`, asset: i % 2 ? 'MSFT' : 'ETH' }),
     );
     const { signals, rejects } = await run(lines(...items));
     expect(signals.length).toBe(450);

@@ -79,7 +79,13 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
       } else {
         rejected += 1;
         const id = r.line.id ?? r.rejection.news_id;
-        opts.onReject({ line: r.line.n, ...(id !== undefined ? { id } : {}), stage: r.rejection.stage, code: r.rejection.code, reason: r.rejection.reason });
+        opts.onReject({
+          line: r.line.n,
+          ...(id !== undefined ? { id } : {}),
+          stage: r.rejection.stage,
+          code: r.rejection.code,
+          reason: r.rejection.reason,
+        });
       }
     }
     if (resolutions.length) progress();

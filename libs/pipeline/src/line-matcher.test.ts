@@ -7,7 +7,8 @@ const signal = (id: string, tag: string): TradingSignal => ({ id, reasoning: tag
 const rejection = (msgId: string, code: string, newsId?: string): Rejection =>
   ({ msg_id: msgId, code, stage: 'ingestor', reason: code, ...(newsId !== undefined ? { news_id: newsId } : {}) }) as Rejection;
 const lineOf = (n: number, id?: string) => ({ n, id, msgId: `m${n}` });
-const summary = (rs: Resolution[]): string[] => rs.map((r) => (r.kind === 'signal' ? `${r.line.n}:signal:${r.signal.reasoning}` : `${r.line.n}:${r.rejection.code}`));
+const summary = (rs: Resolution[]): string[] =>
+  rs.map((r) => (r.kind === 'signal' ? `${r.line.n}:signal:${r.signal.reasoning}` : `${r.line.n}:${r.rejection.code}`));
 
 describe('LineMatcher', () => {
   it('gives a signal to the only line of its id, and a dead letter to its own line', () => {

@@ -18,7 +18,8 @@ export interface PendingLine {
   msgId: string;
 }
 
-export type Resolution = { kind: 'signal'; line: PendingLine; signal: TradingSignal } | { kind: 'reject'; line: PendingLine; rejection: Rejection };
+export type Resolution =
+  { kind: 'signal'; line: PendingLine; signal: TradingSignal } | { kind: 'reject'; line: PendingLine; rejection: Rejection };
 
 export class LineMatcher {
   private readonly byMsg = new Map<string, PendingLine>();

@@ -86,7 +86,14 @@ export async function createScorer(config: Config, log: Logger, stages?: readonl
     const scorer = await loadOnnxScorer(opts);
     const i = scorer.classifier.info;
     log.info(
-      { source: i.source, id2label: i.id2label, load_ms: Math.round(i.loadMs), self_check_spread: i.selfCheck?.spread, batch_size: opts.batch_size, threads: opts.threads },
+      {
+        source: i.source,
+        id2label: i.id2label,
+        load_ms: Math.round(i.loadMs),
+        self_check_spread: i.selfCheck?.spread,
+        batch_size: opts.batch_size,
+        threads: opts.threads,
+      },
       'J5: ONNX model loaded',
     );
     return scorer;

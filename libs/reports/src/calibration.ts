@@ -27,8 +27,16 @@ const n0 = (x: number): string => x.toLocaleString('en-US');
 export function calibrationReliabilitySvg(r: CalibrationReportLike): string {
   return reliabilitySvg(
     [
-      { title: 'Before: raw confidence', bins: r.reliability_raw, subtitle: `ECE ${r.ece_raw.toFixed(3)} · MCE ${r.mce_raw.toFixed(3)} · n ${n0(r.n_eval)}` },
-      { title: `After: ${r.method}`, bins: r.reliability_calibrated, subtitle: `ECE ${r.ece_calibrated.toFixed(3)} · MCE ${r.mce_calibrated.toFixed(3)} · n ${n0(r.n_eval)}` },
+      {
+        title: 'Before: raw confidence',
+        bins: r.reliability_raw,
+        subtitle: `ECE ${r.ece_raw.toFixed(3)} · MCE ${r.mce_raw.toFixed(3)} · n ${n0(r.n_eval)}`,
+      },
+      {
+        title: `After: ${r.method}`,
+        bins: r.reliability_calibrated,
+        subtitle: `ECE ${r.ece_calibrated.toFixed(3)} · MCE ${r.mce_calibrated.toFixed(3)} · n ${n0(r.n_eval)}`,
+      },
     ],
     { title: `Reliability on ${n0(r.n_eval)} held-out outcomes (${r.bins} bins)` },
   );
@@ -78,5 +86,9 @@ export function calibrationSections(r: CalibrationReportLike): Section[] {
 }
 
 export function calibrationReportHtml(r: CalibrationReportLike, opts: { title?: string; generatedAt?: string } = {}): string {
-  return htmlPage(opts.title ?? 'HIMARI J4 calibration report', calibrationSections(r), opts.generatedAt ? { generatedAt: opts.generatedAt } : {});
+  return htmlPage(
+    opts.title ?? 'HIMARI J4 calibration report',
+    calibrationSections(r),
+    opts.generatedAt ? { generatedAt: opts.generatedAt } : {},
+  );
 }

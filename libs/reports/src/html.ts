@@ -52,7 +52,8 @@ export interface TableOptions {
 
 export function table(header: readonly string[], rows: readonly (readonly Cell[])[], opts: TableOptions = {}): string {
   const fmt = opts.format ?? ((v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4)));
-  const cell = (c: Cell, i: number): string => (c === null || c === undefined ? '–' : typeof c === 'number' ? (Number.isFinite(c) ? fmt(c, i) : '–') : esc(c));
+  const cell = (c: Cell, i: number): string =>
+    c === null || c === undefined ? '–' : typeof c === 'number' ? (Number.isFinite(c) ? fmt(c, i) : '–') : esc(c);
   const hl = new Set(opts.highlight ?? []);
   return [
     '<table>',

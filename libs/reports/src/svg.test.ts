@@ -16,7 +16,10 @@ describe('report rendering', () => {
       { lo: 0, hi: 0.5, count: 100, mean_confidence: 0.3, accuracy: 0.4 },
       { lo: 0.5, hi: 1, count: 3, mean_confidence: 0.8, accuracy: 0.5 },
     ];
-    const svg = reliabilitySvg([{ title: 'raw', bins }, { title: 'empty', bins: [{ lo: 0, hi: 1, count: 0, mean_confidence: null, accuracy: null }] }]);
+    const svg = reliabilitySvg([
+      { title: 'raw', bins },
+      { title: 'empty', bins: [{ lo: 0, hi: 1, count: 0, mean_confidence: null, accuracy: null }] },
+    ]);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.match(/fill="#3b6fb6" fill-opacity="0\.85"/g)).toHaveLength(1);
     expect(svg.match(/fill="#3b6fb6" fill-opacity="0\.255"/g)).toHaveLength(1);

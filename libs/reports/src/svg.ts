@@ -67,10 +67,15 @@ export function reliabilitySvg(panels: readonly ReliabilityPanel[], opts: { titl
       const op = b.count < FEW ? 0.3 : 1;
       const bx = X(b.lo) + 1;
       const bw = (b.hi - b.lo) * plot - 2;
-      parts.push(`<rect x="${f2(bx)}" y="${f2(Y(b.accuracy))}" width="${f2(bw)}" height="${f2(b.accuracy * plot)}" fill="#3b6fb6" fill-opacity="${0.85 * op}"><title>${esc(`[${b.lo.toFixed(2)}, ${b.hi.toFixed(2)}): n ${b.count}, mean confidence ${b.mean_confidence.toFixed(3)}, accuracy ${b.accuracy.toFixed(3)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${f2(bx)}" y="${f2(Y(b.accuracy))}" width="${f2(bw)}" height="${f2(b.accuracy * plot)}" fill="#3b6fb6" fill-opacity="${0.85 * op}"><title>${esc(`[${b.lo.toFixed(2)}, ${b.hi.toFixed(2)}): n ${b.count}, mean confidence ${b.mean_confidence.toFixed(3)}, accuracy ${b.accuracy.toFixed(3)}`)}</title></rect>`,
+      );
       const a = Math.min(b.accuracy, b.mean_confidence);
       const gap = Math.abs(b.accuracy - b.mean_confidence);
-      if (gap > 0) parts.push(`<rect x="${f2(bx)}" y="${f2(Y(a + gap))}" width="${f2(bw)}" height="${f2(gap * plot)}" fill="url(#gap)" stroke="#d64545" stroke-width="0.9" opacity="${op}"/>`);
+      if (gap > 0)
+        parts.push(
+          `<rect x="${f2(bx)}" y="${f2(Y(a + gap))}" width="${f2(bw)}" height="${f2(gap * plot)}" fill="url(#gap)" stroke="#d64545" stroke-width="0.9" opacity="${op}"/>`,
+        );
       parts.push(`<circle cx="${f2(X(b.mean_confidence))}" cy="${f2(Y(b.accuracy))}" r="2.5" fill="#111" opacity="${op}"/>`);
     }
     parts.push(`<line x1="${X(0)}" y1="${Y(0)}" x2="${X(1)}" y2="${Y(1)}" stroke="#222" stroke-dasharray="5 4"/>`);
@@ -89,16 +94,27 @@ export function reliabilitySvg(panels: readonly ReliabilityPanel[], opts: { titl
       const bh = (b.count / maxCount) * histH;
       const bx = X(b.lo) + 1;
       const bw = (b.hi - b.lo) * plot - 2;
-      parts.push(`<rect x="${f2(bx)}" y="${f2(hy + histH - bh)}" width="${f2(bw)}" height="${f2(bh)}" fill="#8a8a8a"><title>${b.count}</title></rect>`);
-      if (b.count > 0) parts.push(`<text x="${f2(bx + bw / 2)}" y="${f2(hy + histH - bh - 2)}" text-anchor="middle" font-size="8" fill="#333">${compact(b.count)}</text>`);
+      parts.push(
+        `<rect x="${f2(bx)}" y="${f2(hy + histH - bh)}" width="${f2(bw)}" height="${f2(bh)}" fill="#8a8a8a"><title>${b.count}</title></rect>`,
+      );
+      if (b.count > 0)
+        parts.push(
+          `<text x="${f2(bx + bw / 2)}" y="${f2(hy + histH - bh - 2)}" text-anchor="middle" font-size="8" fill="#333">${compact(b.count)}</text>`,
+        );
     }
     parts.push(`<line x1="${X(0)}" y1="${hy + histH}" x2="${X(1)}" y2="${hy + histH}" stroke="#999"/>`);
   });
   const ly = h - 14;
   parts.push(`<rect x="20" y="${ly - 9}" width="12" height="10" fill="#3b6fb6"/><text x="36" y="${ly}">accuracy per bin</text>`);
-  parts.push(`<rect x="150" y="${ly - 9}" width="12" height="10" fill="url(#gap)" stroke="#d64545"/><text x="166" y="${ly}">gap to mean confidence</text>`);
-  parts.push(`<line x1="320" y1="${ly - 4}" x2="345" y2="${ly - 4}" stroke="#222" stroke-dasharray="5 4"/><text x="350" y="${ly}">perfect calibration</text>`);
-  parts.push(`<rect x="470" y="${ly - 9}" width="12" height="10" fill="#3b6fb6" fill-opacity="0.25"/><text x="486" y="${ly}">faded: fewer than ${FEW} samples</text>`);
+  parts.push(
+    `<rect x="150" y="${ly - 9}" width="12" height="10" fill="url(#gap)" stroke="#d64545"/><text x="166" y="${ly}">gap to mean confidence</text>`,
+  );
+  parts.push(
+    `<line x1="320" y1="${ly - 4}" x2="345" y2="${ly - 4}" stroke="#222" stroke-dasharray="5 4"/><text x="350" y="${ly}">perfect calibration</text>`,
+  );
+  parts.push(
+    `<rect x="470" y="${ly - 9}" width="12" height="10" fill="#3b6fb6" fill-opacity="0.25"/><text x="486" y="${ly}">faded: fewer than ${FEW} samples</text>`,
+  );
   parts.push('</svg>');
   return parts.join('\n');
 }
@@ -109,7 +125,8 @@ export function niceTicks(lo: number, hi: number, target: number): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number((Math.round(v / step) * step).toPrecision(12)));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Number((Math.round(v / step) * step).toPrecision(12)));
   return out;
 }
 
@@ -165,7 +182,8 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" ${FONT} font-size="12">`);
   parts.push(`<rect width="${w}" height="${h}" fill="#ffffff"/>`);
-  if (opts.title) parts.push(`<text x="${m.l + pw / 2}" y="24" text-anchor="middle" font-size="15" font-weight="600">${esc(opts.title)}</text>`);
+  if (opts.title)
+    parts.push(`<text x="${m.l + pw / 2}" y="24" text-anchor="middle" font-size="15" font-weight="600">${esc(opts.title)}</text>`);
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${pw}" height="${ph}" fill="#fafafa" stroke="#999"/>`);
   for (const v of niceTicks(lo, hi, 6)) {
     parts.push(`<line x1="${m.l}" y1="${f2(Y(v))}" x2="${m.l + pw}" y2="${f2(Y(v))}" stroke="#e6e6e6"/>`);
@@ -178,7 +196,10 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
     parts.push(`<line x1="${f2(X(idx))}" y1="${m.t}" x2="${f2(X(idx))}" y2="${m.t + ph}" stroke="#efefef"/>`);
     parts.push(`<text x="${f2(X(idx))}" y="${m.t + ph + 16}" text-anchor="middle" fill="#333">${esc(label)}</text>`);
   }
-  if (opts.baseline !== undefined) parts.push(`<line x1="${m.l}" y1="${f2(Y(opts.baseline))}" x2="${m.l + pw}" y2="${f2(Y(opts.baseline))}" stroke="#555" stroke-width="1"/>`);
+  if (opts.baseline !== undefined)
+    parts.push(
+      `<line x1="${m.l}" y1="${f2(Y(opts.baseline))}" x2="${m.l + pw}" y2="${f2(Y(opts.baseline))}" stroke="#555" stroke-width="1"/>`,
+    );
   parts.push(`<text transform="translate(16 ${m.t + ph / 2}) rotate(-90)" text-anchor="middle">${esc(opts.yLabel)}</text>`);
   const ordered = [...series.filter((s) => s.faint), ...series.filter((s) => !s.faint)];
   for (const s of ordered) {
@@ -194,7 +215,9 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
     if (s.faint && !s.legend) continue;
     // A faint group stands for several series: no single last value represents it.
     const last = s.faint ? undefined : [...s.values].reverse().find(Number.isFinite);
-    parts.push(`<line x1="${m.l + pw + 12}" y1="${ly}" x2="${m.l + pw + 36}" y2="${ly}" stroke="${s.color}" stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}${s.faint ? ' stroke-opacity="0.6"' : ''}/>`);
+    parts.push(
+      `<line x1="${m.l + pw + 12}" y1="${ly}" x2="${m.l + pw + 36}" y2="${ly}" stroke="${s.color}" stroke-width="${s.width ?? 2}"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}${s.faint ? ' stroke-opacity="0.6"' : ''}/>`,
+    );
     parts.push(`<text x="${m.l + pw + 42}" y="${ly + 4}">${esc(s.name)}${last !== undefined ? ` (${esc(fmt(last))})` : ''}</text>`);
     ly += 18;
   }

@@ -67,7 +67,10 @@ export function probeFaiss(): FaissProbe {
     const faiss = require('faiss-node') as FaissModule;
     const probe = faiss.Index.fromFactory(2, 'Flat', faiss.MetricType.METRIC_INNER_PRODUCT);
     if (typeof probe.setParameter !== 'function' || typeof faiss.setNumThreads !== 'function') {
-      faissProbe = { ok: false, reason: 'faiss-node was built without the tools/faiss patch (no setParameter for nprobe/efSearch): run tools/faiss/build.sh' };
+      faissProbe = {
+        ok: false,
+        reason: 'faiss-node was built without the tools/faiss patch (no setParameter for nprobe/efSearch): run tools/faiss/build.sh',
+      };
     } else {
       faissProbe = { ok: true, faiss };
     }

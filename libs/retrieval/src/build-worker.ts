@@ -26,7 +26,17 @@ try {
   const built = buildFromStore(store, job.spec, job.upTo);
   const files = built.index.save(job.base);
   store.close();
-  process.stdout.write(JSON.stringify({ ok: true, files, spec: built.spec, upTo: built.upTo, size: built.index.size(), trainedOn: built.trainedOn, ms: built.ms }) + '\n');
+  process.stdout.write(
+    JSON.stringify({
+      ok: true,
+      files,
+      spec: built.spec,
+      upTo: built.upTo,
+      size: built.index.size(),
+      trainedOn: built.trainedOn,
+      ms: built.ms,
+    }) + '\n',
+  );
 } catch (err) {
   process.stdout.write(JSON.stringify({ ok: false, error: (err as Error).message }) + '\n');
   process.exitCode = 1;

@@ -51,10 +51,20 @@ export function withNovelty(news: NewsItem, answer: NoveltyAnswer): NewsItem {
   return { ...news, novelty: answer.novelty, flags };
 }
 
-export async function ragSearch(transport: Transport, names: BusNames, req: RagSearchRequest, timeoutMs: number): Promise<RagSearchResponse> {
+export async function ragSearch(
+  transport: Transport,
+  names: BusNames,
+  req: RagSearchRequest,
+  timeoutMs: number,
+): Promise<RagSearchResponse> {
   return decodeAs(RagSearchResponse, await transport.request(names.ragSearch, encode(req), timeoutMs));
 }
 
-export async function ragGround(transport: Transport, names: BusNames, req: RagGroundRequest, timeoutMs: number): Promise<RagGroundResponse> {
+export async function ragGround(
+  transport: Transport,
+  names: BusNames,
+  req: RagGroundRequest,
+  timeoutMs: number,
+): Promise<RagGroundResponse> {
   return decodeAs(RagGroundResponse, await transport.request(names.ragGround, encode(req), timeoutMs));
 }

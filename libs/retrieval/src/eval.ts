@@ -15,7 +15,12 @@ export interface Ranker {
   name: string;
   description: string;
   /** Top-k (index, similarity) per query over `docs`, never the query itself, only docs `allow(q, d)` accepts. */
-  topK(queries: number[], docs: string[], k: number, allow?: (q: number, d: number) => boolean): Promise<{ idx: number[]; sim: number[] }[]>;
+  topK(
+    queries: number[],
+    docs: string[],
+    k: number,
+    allow?: (q: number, d: number) => boolean,
+  ): Promise<{ idx: number[]; sim: number[] }[]>;
 }
 
 type Sparse = Map<number, number>;
@@ -308,12 +313,24 @@ export async function evaluateIndexes(o: IndexEvalOptions): Promise<IndexEvalRep
     say(`index ${o.backend} ${real} over ${base.length} vectors`);
     const built = buildForBench({ backend: o.backend, kind: real, params: o.params, base });
     const atConfig = measureSearch(built.index, queries, truth);
-    const row: IndexMeasurement & { at_config?: unknown; sweep?: SweepRow[] } = summarize({ backend: o.backend, kind: real }, built, atConfig);
+    const row: IndexMeasurement & { at_config?: unknown; sweep?: SweepRow[] } = summarize(
+      { backend: o.backend, kind: real },
+      built,
+      atConfig,
+    );
     if (real !== 'flat') {
       // The configured nprobe / efSearch first, then the cheapest setting that reaches recall@10 0.95 on these vectors.
-      const tuned = tuneSearch(built.index, real === 'ivf' ? 'nprobe' : 'efSearch', real === 'ivf' ? [8, 16, 24, 32, 48, 64, 96, 128] : [16, 32, 64, 96, 128, 256], queries, truth);
+      const tuned = tuneSearch(
+        built.index,
+        real === 'ivf' ? 'nprobe' : 'efSearch',
+        real === 'ivf' ? [8, 16, 24, 32, 48, 64, 96, 128] : [16, 32, 64, 96, 128, 256],
+        queries,
+        truth,
+      );
       row.at_config = { p50_ms: atConfig.p50_ms, p99_ms: atConfig.p99_ms, recall_at_10: atConfig.recall_at_10, params: { ...row.params } };
-      Object.assign(row, measureSearch(built.index, queries, truth), { params: { ...row.params, ...(real === 'ivf' ? { nprobe: tuned.chosen.value } : { ef_search: tuned.chosen.value }) } });
+      Object.assign(row, measureSearch(built.index, queries, truth), {
+        params: { ...row.params, ...(real === 'ivf' ? { nprobe: tuned.chosen.value } : { ef_search: tuned.chosen.value }) },
+      });
       row.sweep = tuned.rows;
     }
     byKind[real] = row;

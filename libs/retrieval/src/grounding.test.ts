@@ -41,6 +41,10 @@ describe('novelty rules', () => {
       similarity: 0.97,
       duplicate_of: 'a',
     });
-    expect(noveltyOf({ id: 'b', text: 'oil', similarity: -0.2, duplicateOf: null }, 'fed', 0.9)).toEqual({ score: 1, nearest_id: 'b', similarity: -0.2 });
+    expect(noveltyOf({ id: 'b', text: 'oil', similarity: -0.2, duplicateOf: null }, 'fed', 0.9)).toEqual({
+      score: 1,
+      nearest_id: 'b',
+      similarity: -0.2,
+    });
   });
 });

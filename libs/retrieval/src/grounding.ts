@@ -9,7 +9,7 @@ import { words } from '@himari/embeddings';
 const STOPWORDS: ReadonlySet<string> = new Set(
   (
     'a an the and or but if then than so of to in on at by for with from into over under about as is are was were be been being ' +
-    'has have had do does did will would shall should can could may might must this that these those it its it\'s they them their ' +
+    "has have had do does did will would shall should can could may might must this that these those it its it's they them their " +
     'he she his her we our you your i me my not no yes also just very more most less least up down out off again further once ' +
     'there here what which who whom whose when where why how all any both each few other some such only own same too s t'
   ).split(' '),

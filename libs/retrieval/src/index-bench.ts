@@ -119,7 +119,12 @@ export interface MeasureSearchOptions {
 }
 
 /** Top-`k` latency one query at a time, then recall@10 against `truth`. */
-export function measureSearch(index: VectorIndex, queries: readonly Float32Array[], truth: number[][], o: MeasureSearchOptions = {}): SearchMeasurement {
+export function measureSearch(
+  index: VectorIndex,
+  queries: readonly Float32Array[],
+  truth: number[][],
+  o: MeasureSearchOptions = {},
+): SearchMeasurement {
   const k = o.k ?? 5;
   const repeats = o.repeats ?? 3;
   for (let i = 0; i < (o.warmup ?? 20); i++) index.search(queries[i % queries.length]!, k);
@@ -199,7 +204,10 @@ export function summarize(o: { backend: BackendName; kind: IndexKind }, built: B
     kind: o.kind,
     n,
     dim: built.index.dim,
-    params: { ...Object.fromEntries(Object.entries(d).filter(([key]) => !['backend', 'kind', 'size'].includes(key))), ...(built.trainedOn ? { trained_on: built.trainedOn } : {}) },
+    params: {
+      ...Object.fromEntries(Object.entries(d).filter(([key]) => !['backend', 'kind', 'size'].includes(key))),
+      ...(built.trainedOn ? { trained_on: built.trainedOn } : {}),
+    },
     build_ms: Math.round(built.buildMs),
     ingest_docs_per_s: Math.round(n / (built.buildMs / 1000)),
     bytes_per_doc: Math.round((built.bytes / n) * 10) / 10,

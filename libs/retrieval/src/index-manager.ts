@@ -10,7 +10,19 @@
  *   again from the store, so a restart (even after kill -9) serves exactly what the store holds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +31,16 @@ import type { Logger } from '@himari/observability';
 import type { BackendName } from './backend.ts';
 import { buildFromStore } from './build-index.ts';
 import type { DocStore } from './store.ts';
-import { createIndex, effectiveKind, loadIndex, type BuildSpec, type IndexKind, type IndexParams, type SearchHits, type VectorIndex } from './vector-index.ts';
+import {
+  createIndex,
+  effectiveKind,
+  loadIndex,
+  type BuildSpec,
+  type IndexKind,
+  type IndexParams,
+  type SearchHits,
+  type VectorIndex,
+} from './vector-index.ts';
 
 const WORKER = fileURLToPath(new URL('./build-worker.mjs', import.meta.url));
 const SNAPSHOT_VERSION = 1;
@@ -91,7 +112,12 @@ export class IndexManager {
   }
 
   private spec(kind: IndexKind): BuildSpec {
-    return { backend: this.opts.backend, kind: effectiveKind(this.opts.backend, kind), dim: this.opts.dim, params: paramsFrom(this.opts.cfg) };
+    return {
+      backend: this.opts.backend,
+      kind: effectiveKind(this.opts.backend, kind),
+      dim: this.opts.dim,
+      params: paramsFrom(this.opts.cfg),
+    };
   }
 
   /** The kind the corpus calls for now. */
@@ -204,9 +230,11 @@ export class IndexManager {
     const want = this.wantedKind();
     const entries = this.active.size();
     const removed = entries - this.live;
-    if (entries > 0 && removed / entries >= this.opts.cfg.rebuild_deleted_fraction) return `retention removed ${removed} of ${entries} entries`;
+    if (entries > 0 && removed / entries >= this.opts.cfg.rebuild_deleted_fraction)
+      return `retention removed ${removed} of ${entries} entries`;
     if (want !== this.active.kind) return `corpus of ${this.live} calls for ${want} (now ${this.active.kind})`;
-    if (want !== 'flat' && this.live >= this.builtAt * this.opts.cfg.rebuild_growth) return `corpus grew from ${this.builtAt} to ${this.live}`;
+    if (want !== 'flat' && this.live >= this.builtAt * this.opts.cfg.rebuild_growth)
+      return `corpus grew from ${this.builtAt} to ${this.live}`;
     return null;
   }
 
@@ -267,9 +295,11 @@ export class IndexManager {
         gen = this.nextGen();
         this.pendingGen = gen;
         const base = join(this.indexDir, `gen-${gen}`);
-        const result = await this.runChild({ dbPath: this.opts.store.path, base, spec, upTo, threads: this.opts.cfg.threads }).finally(() => {
-          this.pendingGen = null;
-        });
+        const result = await this.runChild({ dbPath: this.opts.store.path, base, spec, upTo, threads: this.opts.cfg.threads }).finally(
+          () => {
+            this.pendingGen = null;
+          },
+        );
         if (this.closed) return;
         next = loadIndex(result.spec, base);
         builtUpTo = result.upTo;
@@ -293,7 +323,13 @@ export class IndexManager {
     }
   }
 
-  private runChild(job: { dbPath: string; base: string; spec: BuildSpec; upTo: number; threads: number }): Promise<{ spec: BuildSpec; upTo: number; files: string[] }> {
+  private runChild(job: {
+    dbPath: string;
+    base: string;
+    spec: BuildSpec;
+    upTo: number;
+    threads: number;
+  }): Promise<{ spec: BuildSpec; upTo: number; files: string[] }> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [WORKER, JSON.stringify(job)], { stdio: ['ignore', 'pipe', 'pipe'] });
       this.child = child;

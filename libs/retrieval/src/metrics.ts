@@ -26,11 +26,29 @@ export function createRagMetrics(registry = new Registry()): RagMetrics {
       ageBuckets: 5,
       registers: r,
     }),
-    ingested: new Counter({ name: 'himari_rag_ingested_total', help: 'Documents offered to J3, by outcome (stored, known, expired)', labelNames: ['outcome'], registers: r }),
-    duplicates: new Counter({ name: 'himari_rag_duplicates_total', help: 'Stored documents marked duplicate_of an earlier story', registers: r }),
+    ingested: new Counter({
+      name: 'himari_rag_ingested_total',
+      help: 'Documents offered to J3, by outcome (stored, known, expired)',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
+    duplicates: new Counter({
+      name: 'himari_rag_duplicates_total',
+      help: 'Stored documents marked duplicate_of an earlier story',
+      registers: r,
+    }),
     documents: new Gauge({ name: 'himari_rag_documents', help: 'Documents in the store', registers: r }),
-    indexEntries: new Gauge({ name: 'himari_rag_index_entries', help: 'Entries in the active vector index (removed documents stay until a rebuild)', registers: r }),
-    rebuilds: new Counter({ name: 'himari_rag_index_rebuilds_total', help: 'Index rebuilds swapped in, by index kind', labelNames: ['kind'], registers: r }),
+    indexEntries: new Gauge({
+      name: 'himari_rag_index_entries',
+      help: 'Entries in the active vector index (removed documents stay until a rebuild)',
+      registers: r,
+    }),
+    rebuilds: new Counter({
+      name: 'himari_rag_index_rebuilds_total',
+      help: 'Index rebuilds swapped in, by index kind',
+      labelNames: ['kind'],
+      registers: r,
+    }),
     removed: new Counter({ name: 'himari_rag_retention_removed_total', help: 'Documents removed by retention', registers: r }),
   };
 }

@@ -9,7 +9,10 @@ import { ragConfig, tempDir } from './testing.ts';
 import { waitFor } from '@himari/bus/testing';
 
 const DAY = 86_400_000;
-const scratchDirs = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith('himari-j3-build-')).sort();
+const scratchDirs = (): string[] =>
+  readdirSync(tmpdir())
+    .filter((f) => f.startsWith('himari-j3-build-'))
+    .sort();
 const T0 = Date.parse('2024-03-01T12:00:00Z');
 
 function item(id: string, text: string, over: Partial<IngestItem> = {}): IngestItem {
@@ -80,7 +83,9 @@ describe.each(backends)('RetrievalService on %s', (backend) => {
     expect(fresh.novelty.duplicate_of).toBeUndefined();
 
     // Outside the window: the old story does not make the new one a repeat.
-    const later = await svc.ingest(item('s6', 'fed raises rates by 25 basis points', { published_at: new Date(T0 + 10 * DAY).toISOString() }));
+    const later = await svc.ingest(
+      item('s6', 'fed raises rates by 25 basis points', { published_at: new Date(T0 + 10 * DAY).toISOString() }),
+    );
     expect(later.novelty).toEqual({ score: 1, nearest_id: null, similarity: null });
   });
 
@@ -143,7 +148,9 @@ describe.each(backends)('persistence and background rebuilds on %s', (backend) =
     cleanups.push(tmp.cleanup);
     const svc = await open(backend, { index: { approximate_after: 120, nprobe: 64, ef_search: 64 } }, () => T0, tmp.dir);
     for (let i = 0; i < 160; i++) await svc.ingest(item(`d${i}`, `story ${i} about topic${i % 40} and detail${i}`));
-    await waitFor(() => svc.stats().index.kind !== 'flat' && !svc.stats().index.building, 30_000, { message: 'approximate index swapped in' });
+    await waitFor(() => svc.stats().index.kind !== 'flat' && !svc.stats().index.building, 30_000, {
+      message: 'approximate index swapped in',
+    });
     await svc.settle();
     const st = svc.stats();
     expect(st.index.kind).toBe(backend === 'faiss' ? 'ivf' : 'hnsw');
@@ -156,7 +163,9 @@ describe.each(backends)('persistence and background rebuilds on %s', (backend) =
     const scratchBefore = scratchDirs();
     const svc = await open(backend, { index: { approximate_after: 120, nprobe: 64, ef_search: 64 } });
     for (let i = 0; i < 160; i++) await svc.ingest(item(`m${i}`, `story ${i} about topic${i % 40} and detail${i}`));
-    await waitFor(() => svc.stats().index.kind !== 'flat' && !svc.stats().index.building, 30_000, { message: 'approximate index swapped in' });
+    await waitFor(() => svc.stats().index.kind !== 'flat' && !svc.stats().index.building, 30_000, {
+      message: 'approximate index swapped in',
+    });
     await svc.settle();
     expect(svc.stats().index.kind).toBe(backend === 'faiss' ? 'ivf' : 'hnsw');
     expect(svc.stats().index.entries).toBe(160);

@@ -275,7 +275,12 @@ export class RetrievalService {
     return this.topOf(query, this.recent.matching(o.asset, o.sinceMs!), o, minSim);
   }
 
-  private topOf(query: Float32Array, rows: Iterable<{ rowid: number; vector: Float32Array }>, o: SearchOptions, minSim: number): ScoredDoc[] {
+  private topOf(
+    query: Float32Array,
+    rows: Iterable<{ rowid: number; vector: Float32Array }>,
+    o: SearchOptions,
+    minSim: number,
+  ): ScoredDoc[] {
     const rowids: number[] = [];
     const scores: number[] = [];
     const dim = query.length;
@@ -321,15 +326,20 @@ export class RetrievalService {
       if (doc) sources.push({ id: doc.id, t: indexText(doc.text) });
       else note = `source_id ${req.source_id} is not stored`;
     }
-    const items = [...req.entities.map((text) => ({ kind: 'entity' as const, text })), ...req.claims.map((text) => ({ kind: 'claim' as const, text }))];
+    const items = [
+      ...req.entities.map((text) => ({ kind: 'entity' as const, text })),
+      ...req.claims.map((text) => ({ kind: 'claim' as const, text })),
+    ];
     const vectors = req.top_k > 0 ? await this.encoder.encode(items.map((i) => i.text)) : [];
     const results: GroundingResult[] = items.map((item, n) => {
       const check = (t: TextIndex): ClaimSupport =>
         item.kind === 'entity' ? { coverage: entityIn(item.text, t) ? 1 : 0, missingNumbers: [] } : claimSupport(item.text, t);
-      const ok = (s: ClaimSupport): boolean => (item.kind === 'entity' ? s.coverage === 1 : claimGrounded(s, this.cfg.grounding.min_coverage));
+      const ok = (s: ClaimSupport): boolean =>
+        item.kind === 'entity' ? s.coverage === 1 : claimGrounded(s, this.cfg.grounding.min_coverage);
       let best: { s: ClaimSupport; id?: string; where: GroundingResult['where'] } | null = null;
       const consider = (s: ClaimSupport, where: GroundingResult['where'], id?: string): void => {
-        if (!best || (ok(s) && !ok(best.s)) || (ok(s) === ok(best.s) && s.coverage > best.s.coverage)) best = { s, where, ...(id ? { id } : {}) };
+        if (!best || (ok(s) && !ok(best.s)) || (ok(s) === ok(best.s) && s.coverage > best.s.coverage))
+          best = { s, where, ...(id ? { id } : {}) };
       };
       for (const src of sources) consider(check(src.t), 'source', src.id);
       if (!(best && ok((best as { s: ClaimSupport }).s)) && req.top_k > 0) {
@@ -384,7 +394,8 @@ export class RetrievalService {
   tick(): void {
     const now = this.clock();
     if (now - this.lastSweep >= this.cfg.retention.sweep_interval_ms) this.sweep();
-    if (this.unsaved >= this.cfg.snapshot_every_docs || (this.unsaved > 0 && now - this.lastSnapshot >= this.cfg.snapshot_interval_ms)) this.snapshot();
+    if (this.unsaved >= this.cfg.snapshot_every_docs || (this.unsaved > 0 && now - this.lastSnapshot >= this.cfg.snapshot_interval_ms))
+      this.snapshot();
   }
 
   snapshot(): void {
@@ -463,7 +474,9 @@ function takeLock(dir: string): string {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(existsSync(path) ? readFileSync(path, 'utf8').trim() : NaN);
       if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || alive(pid))) {
-        throw new RetrievalLockedError(`${dir} is in use by process ${pid} (a serving rag-actor or another himari rag): stop it or use another rag.dir`);
+        throw new RetrievalLockedError(
+          `${dir} is in use by process ${pid} (a serving rag-actor or another himari rag): stop it or use another rag.dir`,
+        );
       }
       rmSync(path, { force: true });
     }

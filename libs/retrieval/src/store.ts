@@ -176,7 +176,9 @@ export class DocStore {
     const out = new Map<number, StoredDoc>();
     for (let i = 0; i < rowids.length; i += 500) {
       const chunk = rowids.slice(i, i + 500);
-      const rows = this.db.prepare<number[], Row>(`SELECT ${COLUMNS} FROM docs WHERE rowid IN (${chunk.map(() => '?').join(',')})`).all(...chunk);
+      const rows = this.db
+        .prepare<number[], Row>(`SELECT ${COLUMNS} FROM docs WHERE rowid IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk);
       for (const r of rows) out.set(r.rowid, toDoc(r));
     }
     return out;
@@ -213,7 +215,9 @@ export class DocStore {
 
   *vectorsMatching(filter: { asset?: string; sinceMs?: number }): Generator<{ rowid: number; vector: Float32Array }> {
     const { sql, args } = where(filter);
-    for (const r of this.db.prepare<unknown[], { rowid: number; vector: Buffer }>(`SELECT rowid, vector FROM docs ${sql}`).iterate(...args)) {
+    for (const r of this.db
+      .prepare<unknown[], { rowid: number; vector: Buffer }>(`SELECT rowid, vector FROM docs ${sql}`)
+      .iterate(...args)) {
       yield { rowid: r.rowid, vector: blobToVector(r.vector) };
     }
   }
@@ -233,7 +237,8 @@ export class DocStore {
     const stmt = this.db.prepare<[number], { rowid: number; asset: string | null; published_ms: number; vector: Buffer }>(
       'SELECT rowid, asset, published_ms, vector FROM docs WHERE published_ms >= ? ORDER BY rowid',
     );
-    for (const r of stmt.iterate(sinceMs)) yield { rowid: r.rowid, asset: r.asset, publishedMs: r.published_ms, vector: blobToVector(r.vector) };
+    for (const r of stmt.iterate(sinceMs))
+      yield { rowid: r.rowid, asset: r.asset, publishedMs: r.published_ms, vector: blobToVector(r.vector) };
   }
 
   /** Removes documents received before `cutoffMs`; returns their rowids (the index drops them too). */

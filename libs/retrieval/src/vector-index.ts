@@ -95,7 +95,8 @@ export class FaissVectorIndex implements VectorIndex {
     const { faiss } = probe;
     const index = faiss.Index.fromFactory(dim, FaissVectorIndex.descriptor(kind, params), faiss.MetricType.METRIC_INNER_PRODUCT);
     if (kind === 'ivf') {
-      if (!train || train.length < params.nlist) throw new IndexBuildError(`IVF${params.nlist} needs at least ${params.nlist} training vectors, got ${train?.length ?? 0}`);
+      if (!train || train.length < params.nlist)
+        throw new IndexBuildError(`IVF${params.nlist} needs at least ${params.nlist} training vectors, got ${train?.length ?? 0}`);
       index.train(flatten(train, dim));
     }
     const out = new FaissVectorIndex(index, kind, dim, params, []);
@@ -176,7 +177,12 @@ export class FaissVectorIndex implements VectorIndex {
   }
 
   describe(): Record<string, number | string> {
-    const d: Record<string, number | string> = { backend: 'faiss', kind: this.kind, factory: FaissVectorIndex.descriptor(this.kind, this.params), size: this.size() };
+    const d: Record<string, number | string> = {
+      backend: 'faiss',
+      kind: this.kind,
+      factory: FaissVectorIndex.descriptor(this.kind, this.params),
+      size: this.size(),
+    };
     if (this.kind === 'ivf') Object.assign(d, { nlist: this.params.nlist, nprobe: Math.min(this.params.nprobe, this.params.nlist) });
     if (this.kind === 'hnsw') Object.assign(d, { m: this.params.hnswM, ef_search: this.params.efSearch, ef_construction: 40 });
     return d;
@@ -202,7 +208,10 @@ export class JsFlatIndex implements VectorIndex {
   private ids: Float64Array;
   private n = 0;
 
-  constructor(readonly dim: number, capacity = 1024) {
+  constructor(
+    readonly dim: number,
+    capacity = 1024,
+  ) {
     const c = Math.max(16, capacity);
     this.data = new Float32Array(c * dim);
     this.ids = new Float64Array(c);
@@ -351,7 +360,14 @@ export class HnswlibVectorIndex implements VectorIndex {
   }
 
   describe(): Record<string, number | string> {
-    return { backend: 'hnswlib', kind: 'hnsw', m: this.params.hnswM, ef_construction: this.params.efConstruction, ef_search: this.params.efSearch, size: this.size() };
+    return {
+      backend: 'hnswlib',
+      kind: 'hnsw',
+      m: this.params.hnswM,
+      ef_construction: this.params.efConstruction,
+      ef_search: this.params.efSearch,
+      size: this.size(),
+    };
   }
 }
 

@@ -197,7 +197,11 @@ export interface ClassifierTables {
 }
 
 /** Vocabulary and weights back from a parsed file; throws SentimentModelError when a table has the wrong size. */
-export function decodeClassifier(file: ClassifierTables, classes: number, lexicon: Lexicon | null): { vocab: Vocabulary; weights: SoftmaxWeights } {
+export function decodeClassifier(
+  file: ClassifierTables,
+  classes: number,
+  lexicon: Lexicon | null,
+): { vocab: Vocabulary; weights: SoftmaxWeights } {
   const size = file.vocab.word.length + file.vocab.char.length;
   const vocab = new Vocabulary(file.vocab, decodeFloat32(file.idf_f32, size, 'idf'), lexicon);
   const weights: SoftmaxWeights = {
@@ -210,7 +214,14 @@ export function decodeClassifier(file: ClassifierTables, classes: number, lexico
 }
 
 /** JSON, then the format's schema; `fail` makes the caller's own error type. */
-export function parseModelJson<T>(bytes: Buffer | string, source: string, schema: z.ZodType<T>, format: string, version: number, fail: (message: string) => Error): T {
+export function parseModelJson<T>(
+  bytes: Buffer | string,
+  source: string,
+  schema: z.ZodType<T>,
+  format: string,
+  version: number,
+  fail: (message: string) => Error,
+): T {
   let raw: unknown;
   try {
     raw = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));

@@ -99,7 +99,10 @@ async function main(argv: string[]): Promise<number> {
       `trained ${r.model} (${r.model_version}) on ${r.train_rows} rows (${r.valid_rows} held out), ${r.features} features, ` +
         `${r.iterations} iterations${r.converged ? '' : ' (NOT converged)'}, ${r.seconds.toFixed(1)} s -> ${r.out} (${r.bytes} bytes)`,
     );
-    if (r.valid) console.log(`validation: accuracy ${pct(r.valid.accuracy)}  macro F1 ${pct(r.valid.macro_f1)}  weighted F1 ${pct(r.valid.weighted_f1)}`);
+    if (r.valid)
+      console.log(
+        `validation: accuracy ${pct(r.valid.accuracy)}  macro F1 ${pct(r.valid.macro_f1)}  weighted F1 ${pct(r.valid.weighted_f1)}`,
+      );
     return 0;
   }
 
@@ -132,7 +135,9 @@ async function main(argv: string[]): Promise<number> {
       ...(minAgreement !== undefined ? { minAgreement } : {}),
       ...(folds !== undefined ? { folds } : {}),
       onResult: (r) =>
-        console.log(`${JSON.stringify(r.candidate)}  accuracy ${pct(r.accuracy)}  macro F1 ${pct(r.macro_f1)}  weighted F1 ${pct(r.weighted_f1)}  (${r.seconds.toFixed(1)} s)`),
+        console.log(
+          `${JSON.stringify(r.candidate)}  accuracy ${pct(r.accuracy)}  macro F1 ${pct(r.macro_f1)}  weighted F1 ${pct(r.weighted_f1)}  (${r.seconds.toFixed(1)} s)`,
+        ),
     });
     console.log(`best: ${JSON.stringify(results[0]?.candidate)}`);
     return 0;

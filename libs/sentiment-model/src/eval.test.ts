@@ -46,7 +46,8 @@ describe('evalSentiment', () => {
     expect(Object.keys(r.baselines).sort()).toEqual(['loughran_mcdonald', 'majority', 'vader']);
     expect(r.confusion.matrix.flat().reduce((a, b) => a + b, 0)).toBe(6);
     const written = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
-    for (const k of ['model', 'data', 'n', 'accuracy', 'macro_f1', 'weighted_f1', 'baselines', 'confusion', 'per_class']) expect(written).toHaveProperty(k);
+    for (const k of ['model', 'data', 'n', 'accuracy', 'macro_f1', 'weighted_f1', 'baselines', 'confusion', 'per_class'])
+      expect(written).toHaveProperty(k);
     expect(readFileSync(markdown, 'utf8')).toMatch(/\| loughran_mcdonald \| /);
   });
 

@@ -82,7 +82,8 @@ function selectRows(all: readonly LabelledRow[], sha256: string, model: TrainedS
       `subset "valid" needs the file the model was trained on (${t.data_file}, sha256 ${t.data_sha256.slice(0, 12)}…); this file is ${sha256.slice(0, 12)}…`,
     );
   }
-  if (t.split.valid_fraction === 0) throw new SentimentModelError('the model was trained on every row of its file: it has no validation rows');
+  if (t.split.valid_fraction === 0)
+    throw new SentimentModelError('the model was trained on every row of its file: it has no validation rows');
   const trainedOn = filterAgreement(all, t.min_agreement ?? undefined);
   const { valid } = splitRows(trainedOn, { seed: t.split.seed, validFraction: t.split.valid_fraction });
   return filterAgreement(valid, opts.minAgreement);
@@ -166,7 +167,10 @@ export async function evalSentiment(opts: EvalOptions): Promise<EvalReport> {
 const f3 = (x: number): string => x.toFixed(3);
 
 export function evalMarkdown(r: EvalReport): string {
-  const scope = [r.subset === 'valid' ? 'validation split' : 'all rows', r.min_agreement !== null ? `agreement >= ${r.min_agreement}` : null]
+  const scope = [
+    r.subset === 'valid' ? 'validation split' : 'all rows',
+    r.min_agreement !== null ? `agreement >= ${r.min_agreement}` : null,
+  ]
     .filter((x) => x !== null)
     .join(', ');
   const lines = [
@@ -192,7 +196,11 @@ export function evalMarkdown(r: EvalReport): string {
     '| --- | ' + r.confusion.labels.map(() => '---').join(' | ') + ' |',
     ...r.confusion.matrix.map((row, i) => `| ${r.confusion.labels[i]} | ${row.join(' | ')} |`),
     '',
-    'Baselines: ' + Object.entries(r.baseline_rules).map(([n, rule]) => `${n}: ${rule}`).join('; ') + '.',
+    'Baselines: ' +
+      Object.entries(r.baseline_rules)
+        .map(([n, rule]) => `${n}: ${rule}`)
+        .join('; ') +
+      '.',
     ...r.warnings.map((w) => `\n**Warning:** ${w}`),
     '',
   ];

@@ -26,8 +26,25 @@ export {
   type ClassMetrics,
 } from './metrics.ts';
 // The generic pieces (any number of classes), for other classifiers trained the same way (e.g. J7's topic model).
-export { trainSoftmax, trainNbOvr, predictProba as predictSoftmaxProba, softmaxInPlace, type SoftmaxWeights, type SoftmaxTrainOptions, type SoftmaxTrainResult } from './logreg.ts';
-export { buildVocabulary, vectorize, toCsr, codeUnitOrder, Vocabulary, type SparseVector, type CsrMatrix, type VocabularyLists } from './features.ts';
+export {
+  trainSoftmax,
+  trainNbOvr,
+  predictProba as predictSoftmaxProba,
+  softmaxInPlace,
+  type SoftmaxWeights,
+  type SoftmaxTrainOptions,
+  type SoftmaxTrainResult,
+} from './logreg.ts';
+export {
+  buildVocabulary,
+  vectorize,
+  toCsr,
+  codeUnitOrder,
+  Vocabulary,
+  type SparseVector,
+  type CsrMatrix,
+  type VocabularyLists,
+} from './features.ts';
 export {
   quantizeInt16,
   dequantizeInt16,
@@ -53,14 +70,7 @@ export {
   type ClassifierTables,
 } from './classifier.ts';
 export { sha256Hex } from './csv.ts';
-export {
-  TrainedSentimentModel,
-  loadSentimentModel,
-  parseSentimentModel,
-  SCORER_KIND,
-  MODEL_FORMAT,
-  type TrainingInfo,
-} from './model.ts';
+export { TrainedSentimentModel, loadSentimentModel, parseSentimentModel, SCORER_KIND, MODEL_FORMAT, type TrainingInfo } from './model.ts';
 export {
   trainSentiment,
   DEFAULT_FEATURES,
@@ -71,7 +81,16 @@ export {
   type TrainReport,
   type TrainHyper,
 } from './train.ts';
-export { evalSentiment, evalMarkdown, countOverlap, EVAL_SUBSETS, type EvalOptions, type EvalReport, type EvalSubset, type ScoreSummary } from './eval.ts';
+export {
+  evalSentiment,
+  evalMarkdown,
+  countOverlap,
+  EVAL_SUBSETS,
+  type EvalOptions,
+  type EvalReport,
+  type EvalSubset,
+  type ScoreSummary,
+} from './eval.ts';
 export { tuneSentiment, crossValidate, DEFAULT_GRID, type Candidate, type CvResult, type TuneOptions } from './tune.ts';
 export { vaderBaseline, loughranMcDonaldBaseline, majorityBaseline, type Baseline } from './baselines.ts';
 export { DEFAULT_MODEL_PATH, DEFAULT_LM_DIR, DEFAULT_TFNS_TRAIN_PATH, LOCAL_MODEL_DIR } from './paths.ts';

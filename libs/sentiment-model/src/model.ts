@@ -77,7 +77,10 @@ export class TrainedSentimentModel {
     this.version = 'sha256:' + sha256.slice(0, 16);
     this.features = file.features;
     this.training = file.training;
-    if ((file.lexicon === null) !== (file.features.lexicon === 'none')) throw new SentimentModelError(`features.lexicon is ${file.features.lexicon} but the file ${file.lexicon ? 'has' : 'lacks'} a lexicon`);
+    if ((file.lexicon === null) !== (file.features.lexicon === 'none'))
+      throw new SentimentModelError(
+        `features.lexicon is ${file.features.lexicon} but the file ${file.lexicon ? 'has' : 'lacks'} a lexicon`,
+      );
     const lexicon = file.lexicon ? new Map(Object.entries(file.lexicon)) : null;
     ({ vocab: this.vocab, weights: this.weights } = decodeClassifier(file, NUM_CLASSES, lexicon));
     this.packedFingerprints = file.train_fingerprints;
@@ -129,5 +132,8 @@ export function parseSentimentModel(bytes: Buffer | string, source = 'model'): T
 }
 
 export function loadSentimentModel(path: string): TrainedSentimentModel {
-  return parseSentimentModel(readModelBytes(path, 'sentiment model', (m) => new SentimentModelError(m)), path);
+  return parseSentimentModel(
+    readModelBytes(path, 'sentiment model', (m) => new SentimentModelError(m)),
+    path,
+  );
 }

@@ -10,7 +10,9 @@ export const DEFAULT_MODEL_PATH = fileURLToPath(new URL('../../../models/sentime
 export const DEFAULT_LM_DIR = fileURLToPath(new URL('../../../../shared/data/loughran_mcdonald/', import.meta.url));
 
 /** The TFNS train file beside the checkout: what the committed model was trained from. */
-export const DEFAULT_TFNS_TRAIN_PATH = fileURLToPath(new URL('../../../../shared/data/twitter_financial_news_sentiment/train.csv', import.meta.url));
+export const DEFAULT_TFNS_TRAIN_PATH = fileURLToPath(
+  new URL('../../../../shared/data/twitter_financial_news_sentiment/train.csv', import.meta.url),
+);
 
 /** Where models that must never be committed go (PhraseBank is CC BY-NC-SA): git-ignored. */
 export const LOCAL_MODEL_DIR = fileURLToPath(new URL('../../../models/local/', import.meta.url));

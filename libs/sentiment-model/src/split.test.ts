@@ -3,7 +3,9 @@ import type { Label } from './labels.ts';
 import { kFoldAssignment, mulberry32, splitRows } from './split.ts';
 
 function rows(n: Record<Label, number>): { text: string; label: Label }[] {
-  return (Object.entries(n) as [Label, number][]).flatMap(([label, k]) => Array.from({ length: k }, (_, i) => ({ text: `${label} ${i}`, label })));
+  return (Object.entries(n) as [Label, number][]).flatMap(([label, k]) =>
+    Array.from({ length: k }, (_, i) => ({ text: `${label} ${i}`, label })),
+  );
 }
 
 describe('splitRows', () => {
@@ -42,7 +44,9 @@ describe('splitRows', () => {
 });
 
 describe('splitRows with another label list', () => {
-  const topics = ['x', 'y', 'z', 'w'].flatMap((label, k) => Array.from({ length: 10 * (k + 1) }, (_, i) => ({ text: `${label} ${i}`, label })));
+  const topics = ['x', 'y', 'z', 'w'].flatMap((label, k) =>
+    Array.from({ length: 10 * (k + 1) }, (_, i) => ({ text: `${label} ${i}`, label })),
+  );
 
   it('stratifies by the given labels and refuses rows outside them', () => {
     const { valid } = splitRows(topics, { seed: 5, validFraction: 0.2, labels: ['x', 'y', 'z', 'w'] });
@@ -52,7 +56,9 @@ describe('splitRows with another label list', () => {
 
   it('gives the sentiment split unchanged when the list is the sentiment labels', () => {
     const data = rows({ negative: 20, neutral: 60, positive: 40 });
-    expect(splitRows(data, { seed: 9, validFraction: 0.3, labels: ['negative', 'neutral', 'positive'] })).toEqual(splitRows(data, { seed: 9, validFraction: 0.3 }));
+    expect(splitRows(data, { seed: 9, validFraction: 0.3, labels: ['negative', 'neutral', 'positive'] })).toEqual(
+      splitRows(data, { seed: 9, validFraction: 0.3 }),
+    );
   });
 });
 

@@ -45,13 +45,19 @@ function csvField(s: string): string {
 
 /** `text,label` with TFNS codes (0 bearish, 1 bullish, 2 neutral). */
 export function tinyTfnsCsv(): string {
-  const rows: [string, number][] = [...NEGATIVE.map((t): [string, number] => [t, 0]), ...POSITIVE.map((t): [string, number] => [t, 1]), ...NEUTRAL.map((t): [string, number] => [t, 2])];
+  const rows: [string, number][] = [
+    ...NEGATIVE.map((t): [string, number] => [t, 0]),
+    ...POSITIVE.map((t): [string, number] => [t, 1]),
+    ...NEUTRAL.map((t): [string, number] => [t, 2]),
+  ];
   return 'text,label\n' + rows.map(([t, l]) => `${csvField(t)},${l}`).join('\n') + '\n';
 }
 
 /** The same examples in the PhraseBank layout (`sentence,label,agreement`). */
 export function tinyPhrasebankCsv(): string {
-  const row = (label: string, other: number) => (t: string, i: number): [string, string, number] => [t, label, i % 2 ? 100 : other];
+  const row =
+    (label: string, other: number) =>
+    (t: string, i: number): [string, string, number] => [t, label, i % 2 ? 100 : other];
   const rows = [...NEGATIVE.map(row('negative', 66)), ...POSITIVE.map(row('positive', 75)), ...NEUTRAL.map(row('neutral', 50))];
   return 'sentence,label,agreement\n' + rows.map(([t, l, a]) => `${csvField(t)},${l},${a}`).join('\n') + '\n';
 }

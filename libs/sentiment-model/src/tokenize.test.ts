@@ -7,7 +7,20 @@ describe('tokenize', () => {
   it('turns URLs, cashtags, handles and numbers into placeholders and keeps a number sign', () => {
     const toks = tokenize('$AAPL -3.2% after @WSJ report https://t.co/abc, revenue $5.2 up +12% to 1,000 units');
     expect(toks.map((t) => t.text)).toEqual([
-      '__cashtag__', '__minus_pct__', 'after', '__user__', 'report', '__url__', ',', 'revenue', '__money__', 'up', '__plus_pct__', 'to', '__num__', 'units',
+      '__cashtag__',
+      '__minus_pct__',
+      'after',
+      '__user__',
+      'report',
+      '__url__',
+      ',',
+      'revenue',
+      '__money__',
+      'up',
+      '__plus_pct__',
+      'to',
+      '__num__',
+      'units',
     ]);
   });
 
@@ -27,7 +40,7 @@ describe('tokenize', () => {
 });
 
 describe('negation', () => {
-  it('recognises negators, including n\'t forms', () => {
+  it("recognises negators, including n't forms", () => {
     for (const w of ['not', 'no', 'never', 'cannot', "isn't", "n't", "won't"]) expect(isNegator(w)).toBe(true);
     for (const w of ['note', 'know', 'nothing']) expect(isNegator(w)).toBe(false);
   });
@@ -43,13 +56,19 @@ describe('negation', () => {
 
   it('honours a negation window and can be turned off', () => {
     expect(analyze("doesn't expect strong growth", { negation: true, negationWindow: 1 }).unigrams).toEqual([
-      "doesn't", `${NEG_PREFIX}expect`, 'strong', 'growth',
+      "doesn't",
+      `${NEG_PREFIX}expect`,
+      'strong',
+      'growth',
     ]);
     expect(analyze('not good', { negation: false, negationWindow: 0 }).unigrams).toEqual(['not', 'good']);
   });
 
   it('flips lexicon polarity inside a negation scope', () => {
-    const lex = new Map([['good', 1.9], ['terrible', -2.5]]);
+    const lex = new Map([
+      ['good', 1.9],
+      ['terrible', -2.5],
+    ]);
     expect(analyze('good', opts, lex).unigrams).toEqual(['good', '__lex_pos__']);
     expect(analyze('not good', opts, lex).unigrams).toEqual(['not', `${NEG_PREFIX}good`, '__lex_neg__']);
     expect(analyze('terrible', opts, lex).unigrams).toEqual(['terrible', '__lex_neg__', '__lex_neg2__']);

@@ -29,7 +29,10 @@ function numberPlaceholder(sign: string | undefined, currency: string | undefine
 
 export function normalizeText(text: string): string {
   // Curly apostrophes and the Unicode minus are common in wire copy; fold them so "don’t" and "−3%" tokenise as ASCII.
-  return text.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'").replace(/[\u2212\u2013]/g, '-');
+  return text
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/[\u2212\u2013]/g, '-');
 }
 
 export function tokenize(text: string): Token[] {

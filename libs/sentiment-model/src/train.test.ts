@@ -54,7 +54,11 @@ describe('trainSentiment', () => {
     expect([pos.label, neg.label, neu.label]).toEqual(['positive', 'negative', 'neutral']);
     expect(pos.compound).toBeCloseTo(pos.probabilities.positive - pos.probabilities.negative, 12);
     expect(pos.probabilities.positive + pos.probabilities.negative + pos.probabilities.neutral).toBeCloseTo(1, 12);
-    expect({ scorer: pos.scorer, model: pos.model, model_version: pos.model_version }).toEqual({ scorer: 'trained', model: 'tiny', model_version: m.version });
+    expect({ scorer: pos.scorer, model: pos.model, model_version: pos.model_version }).toEqual({
+      scorer: 'trained',
+      model: 'tiny',
+      model_version: m.version,
+    });
     expect(m.scoreBatch(['a', 'b'])).toHaveLength(2);
     // The model remembers what it was trained on (all 30 rows here).
     expect(m.trainingFingerprints().size).toBe(30);

@@ -110,7 +110,9 @@ export interface ModelFileInput {
 
 /** The model file's text. Field order is fixed and no clock or path enters it: same inputs, same bytes. */
 export function serializeModel(input: ModelFileInput): string {
-  const lexicon = input.fit.vocab.lexicon ? Object.fromEntries([...input.fit.vocab.lexicon].sort((a, b) => codeUnitOrder(a[0], b[0]))) : null;
+  const lexicon = input.fit.vocab.lexicon
+    ? Object.fromEntries([...input.fit.vocab.lexicon].sort((a, b) => codeUnitOrder(a[0], b[0])))
+    : null;
   const file: ModelFile = {
     format: MODEL_FORMAT,
     format_version: MODEL_FORMAT_VERSION,

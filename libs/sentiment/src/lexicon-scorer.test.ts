@@ -80,14 +80,7 @@ describe('lexicon scorer: phrases, negation, intensity', () => {
 });
 
 describe('lexicon scorer: output contract', () => {
-  const texts = [
-    'Apple beats estimates',
-    'Bank collapses',
-    'Meeting on Tuesday',
-    '',
-    'good but bad',
-    'WOW!!! $BTC TO THE MOON',
-  ];
+  const texts = ['Apple beats estimates', 'Bank collapses', 'Meeting on Tuesday', '', 'good but bad', 'WOW!!! $BTC TO THE MOON'];
 
   it('returns valid SentimentScores whose argmax is the label', () => {
     for (const t of texts) {

@@ -70,9 +70,7 @@ export class LexiconOptionsError extends Error {
   readonly retryable = false;
 }
 
-const VADER_PACKAGE_VERSION: string = (
-  createRequire(import.meta.url)('vader-sentiment/package.json') as { version: string }
-).version;
+const VADER_PACKAGE_VERSION: string = (createRequire(import.meta.url)('vader-sentiment/package.json') as { version: string }).version;
 
 export const LEXICON_MODEL = 'vader+himari-finance-lexicon';
 

@@ -88,9 +88,13 @@ const REGIME_RE = /^[A-Za-z0-9_./ -]{1,64}$/;
 /** Checks a regime and its TTL before they are stored; returns the TTL in whole seconds (0: no expiry). */
 export function checkRegime(regime: string, ttlS: number | undefined): number {
   if (!REGIME_RE.test(regime) || regime.trim() === '') {
-    throw new SignalStoreError('invalid_regime', `invalid regime ${JSON.stringify(regime.slice(0, 80))}: 1-64 characters of letters, digits, _ - . / and spaces`);
+    throw new SignalStoreError(
+      'invalid_regime',
+      `invalid regime ${JSON.stringify(regime.slice(0, 80))}: 1-64 characters of letters, digits, _ - . / and spaces`,
+    );
   }
   const ttl = ttlS ?? 0;
-  if (!Number.isInteger(ttl) || ttl < 0) throw new SignalStoreError('invalid_regime', `regime TTL must be a whole number of seconds >= 0, got ${ttlS}`);
+  if (!Number.isInteger(ttl) || ttl < 0)
+    throw new SignalStoreError('invalid_regime', `regime TTL must be a whole number of seconds >= 0, got ${ttlS}`);
   return ttl;
 }

@@ -24,7 +24,9 @@ export function describeSignalStoreBehaviour(name: string, factory: StoreFactory
     afterEach(async () => {
       await Promise.all(open.splice(0).map((h) => h.cleanup()));
     });
-    const make = async (over: Parameters<typeof testStoreOptions>[1] = {}): Promise<{ h: StoreHarness; clock: FakeClock; store: SignalStore }> => {
+    const make = async (
+      over: Parameters<typeof testStoreOptions>[1] = {},
+    ): Promise<{ h: StoreHarness; clock: FakeClock; store: SignalStore }> => {
       const clock = fakeClock();
       const h = await factory(testStoreOptions(`t${randomUUID().slice(0, 8)}`, over), clock);
       open.push(h);
@@ -174,7 +176,9 @@ export function describeSignalStoreBehaviour(name: string, factory: StoreFactory
       const signals = Array.from({ length: 200 }, (_, i) =>
         makeSignal({ id: `c${i}`, sentiment: Math.round(Math.sin(i) * 1000) / 1000, timestamp: 1_700_000_000_000 + i }),
       );
-      const results = await Promise.all(signals.flatMap((s, i) => (i % 2 ? [store.apply(s), other.apply(s)] : [other.apply(s), store.apply(s)])));
+      const results = await Promise.all(
+        signals.flatMap((s, i) => (i % 2 ? [store.apply(s), other.apply(s)] : [other.apply(s), store.apply(s)])),
+      );
       expect(results.filter((r) => r.applied)).toHaveLength(200);
       expect(await store.appliedCount()).toBe(200);
       const history = await store.history('BTC', 1000);

@@ -18,8 +18,7 @@ const MAX_LIST_ITEMS = 32;
 const MAX_ITEM_CHARS = 200;
 
 export type FieldResult =
-  | { ok: true; value: ExtractedSignal; repairs: string[]; warnings: string[] }
-  | { ok: false; reason: string; repairs: string[] };
+  { ok: true; value: ExtractedSignal; repairs: string[]; warnings: string[] } | { ok: false; reason: string; repairs: string[] };
 
 type Field = keyof ExtractedSignal;
 
@@ -177,7 +176,13 @@ function resolveKeys(raw: Record<string, unknown>, repairs: string[], warnings: 
     out.set(field, raw[k]);
     if (k !== field) repairs.push(`key_alias:${field}`);
   }
-  if (extra.length > 0) warnings.push(`extra_keys:${extra.slice(0, 5).map((k) => k.slice(0, 32)).join(',')}`);
+  if (extra.length > 0)
+    warnings.push(
+      `extra_keys:${extra
+        .slice(0, 5)
+        .map((k) => k.slice(0, 32))
+        .join(',')}`,
+    );
   return out;
 }
 
@@ -309,7 +314,10 @@ function readEnum<T extends string>(
     return fallback;
   }
   if (typeof v === 'string') {
-    const key = v.trim().toLowerCase().replace(/[\s\-]+/g, '_');
+    const key = v
+      .trim()
+      .toLowerCase()
+      .replace(/[\s\-]+/g, '_');
     const mapped = lookup(words, key);
     if (mapped !== undefined) {
       if (mapped !== v) repairs.push(`enum_synonym:${field}`);

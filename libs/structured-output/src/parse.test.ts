@@ -92,7 +92,10 @@ describe('truncation at every cut point', () => {
 
 describe('schemas', () => {
   it('JSON Schema and zod schema describe the same fields and enums', () => {
-    const fromZod = z.toJSONSchema(ExtractedSignal) as { properties: Record<string, { enum?: string[]; type?: string }>; required: string[] };
+    const fromZod = z.toJSONSchema(ExtractedSignal) as {
+      properties: Record<string, { enum?: string[]; type?: string }>;
+      required: string[];
+    };
     expect(Object.keys(SIGNAL_JSON_SCHEMA.properties).sort()).toEqual(Object.keys(fromZod.properties).sort());
     expect([...SIGNAL_JSON_SCHEMA.required].sort()).toEqual([...fromZod.required].sort());
     for (const [k, prop] of Object.entries(SIGNAL_JSON_SCHEMA.properties)) {
@@ -118,7 +121,9 @@ describe('schemas', () => {
 
 describe('hostile keys', () => {
   it('does not resolve prototype names as fields or words', () => {
-    const r = parseModelOutput('{"constructor": 1, "sentiment": 0.1, "confidence": 0.5, "direction": "toString", "__proto__": {"direction": "BUY"}}');
+    const r = parseModelOutput(
+      '{"constructor": 1, "sentiment": 0.1, "confidence": 0.5, "direction": "toString", "__proto__": {"direction": "BUY"}}',
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.code).toBe('invalid');
   });

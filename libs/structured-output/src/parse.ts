@@ -36,7 +36,12 @@ export function parseModelOutput(text: string): ParseResult {
   if (typeof text !== 'string') return { ok: false, code: 'empty', reason: 'model output is not text', repairs: [] };
   const trimmed = text.replace(/[\ufeff\u200b\u200c\u200d\u2060]/g, '').trim();
   if (trimmed === '') {
-    return { ok: false, code: 'empty', reason: text.length === 0 ? 'model output is empty' : 'model output is whitespace only', repairs: [] };
+    return {
+      ok: false,
+      code: 'empty',
+      reason: text.length === 0 ? 'model output is empty' : 'model output is whitespace only',
+      repairs: [],
+    };
   }
   const base: string[] = [];
   let src = trimmed;
@@ -68,7 +73,10 @@ export function parseModelOutput(text: string): ParseResult {
     const v = validateFields(lines, { textual: true });
     const repairs = unique([...base, 'line_format', ...v.repairs]);
     if (v.ok) return { ok: true, value: v.value, repairs, warnings: v.warnings };
-    attempts.push({ failure: { ok: false, code: 'invalid', reason: `line format: ${v.reason}`, repairs }, signalLike: looksLikeSignal(lines) });
+    attempts.push({
+      failure: { ok: false, code: 'invalid', reason: `line format: ${v.reason}`, repairs },
+      signalLike: looksLikeSignal(lines),
+    });
   }
 
   const chosen = attempts.find((a) => a.signalLike) ?? attempts[0];
@@ -97,7 +105,12 @@ function fromTruncated(c: Candidate, partial: Record<string, unknown> | null, re
   if (partial !== null && looksLikeSignal(partial)) {
     const v = validateFields(partial);
     if (v.ok) {
-      return { ok: true, value: v.value, repairs: unique([...repairs, ...v.repairs, 'salvaged_truncated']), warnings: [...v.warnings, 'truncated_output'] };
+      return {
+        ok: true,
+        value: v.value,
+        repairs: unique([...repairs, ...v.repairs, 'salvaged_truncated']),
+        warnings: [...v.warnings, 'truncated_output'],
+      };
     }
   }
   const reason = `output ends inside a JSON object (unbalanced braces) after ${c.text.length} characters; required fields were not all complete before the cut`;
@@ -120,7 +133,8 @@ function fromParsed(value: unknown, pre: string[], depth = 0): Step {
     if (first === undefined) return fail('invalid', 'output is a JSON array without an object in it', pre, false);
     return fromObject(first, [...pre, 'unwrapped_array']);
   }
-  if (!isPlainObject(value)) return fail('invalid', `output is JSON but not an object (${value === null ? 'null' : typeof value})`, pre, false);
+  if (!isPlainObject(value))
+    return fail('invalid', `output is JSON but not an object (${value === null ? 'null' : typeof value})`, pre, false);
   return fromObject(value, pre);
 }
 

@@ -42,7 +42,12 @@ export const SIGNAL_JSON_SCHEMA = deepFreeze({
   description: `HIMARI trading signal drafted from one news item (${SCHEMA_VERSION}).`,
   type: 'object',
   properties: {
-    sentiment: { type: 'number', minimum: -1, maximum: 1, description: 'Market sentiment of the news for the asset: -1 very bearish, 0 neutral, 1 very bullish.' },
+    sentiment: {
+      type: 'number',
+      minimum: -1,
+      maximum: 1,
+      description: 'Market sentiment of the news for the asset: -1 very bearish, 0 neutral, 1 very bullish.',
+    },
     confidence: { type: 'number', minimum: 0, maximum: 1, description: 'Probability that the direction is right.' },
     direction: { type: 'string', enum: [...SignalDirection.options], description: 'Trade direction the news supports.' },
     reasoning: { type: 'string', description: 'One or two sentences: why.' },

@@ -27,7 +27,8 @@ export interface MessyCase {
   readonly expect: ExpectedOutcome;
 }
 
-const clean = '{"sentiment": 0.62, "confidence": 0.81, "direction": "BUY", "reasoning": "Q3 revenue beat consensus by 8%.", "entities": ["AAPL"], "events": ["earnings/beat"], "timeframe": "short_term", "magnitude": "medium"}';
+const clean =
+  '{"sentiment": 0.62, "confidence": 0.81, "direction": "BUY", "reasoning": "Q3 revenue beat consensus by 8%.", "entities": ["AAPL"], "events": ["earnings/beat"], "timeframe": "short_term", "magnitude": "medium"}';
 
 export const VALID_SIGNAL_JSON = clean;
 
@@ -66,7 +67,8 @@ export const MESSY_OUTPUTS: readonly MessyCase[] = [
   },
   {
     name: 'smart quotes',
-    input: '{\u201csentiment\u201d: 0.3, \u201cconfidence\u201d: 0.6, \u201cdirection\u201d: \u201cBUY\u201d, \u201creasoning\u201d: \u201cCEO\u2019s upbeat call\u201d}',
+    input:
+      '{\u201csentiment\u201d: 0.3, \u201cconfidence\u201d: 0.6, \u201cdirection\u201d: \u201cBUY\u201d, \u201creasoning\u201d: \u201cCEO\u2019s upbeat call\u201d}',
     expect: { ok: true, direction: 'BUY', repairs: ['smart_quotes'], reasoningIncludes: 'CEO\u2019s upbeat' },
   },
   {
@@ -77,7 +79,13 @@ export const MESSY_OUTPUTS: readonly MessyCase[] = [
   {
     name: 'numbers as strings and a lower-case direction',
     input: '{"sentiment": "0.45", "confidence": "0.8", "direction": "buy"}',
-    expect: { ok: true, direction: 'BUY', sentiment: 0.45, confidence: 0.8, repairs: ['string_number:sentiment', 'string_number:confidence', 'direction_case'] },
+    expect: {
+      ok: true,
+      direction: 'BUY',
+      sentiment: 0.45,
+      confidence: 0.8,
+      repairs: ['string_number:sentiment', 'string_number:confidence', 'direction_case'],
+    },
   },
   {
     name: 'BUY with negative sentiment',
@@ -92,21 +100,37 @@ export const MESSY_OUTPUTS: readonly MessyCase[] = [
   {
     name: 'truncated inside reasoning after the required fields: salvaged',
     input: '{"sentiment": 0.6, "confidence": 0.75, "direction": "BUY", "reasoning": "Revenue grew 20% and margins',
-    expect: { ok: true, direction: 'BUY', confidence: 0.75, repairs: ['salvaged_truncated'], warnings: ['truncated_output', 'missing:reasoning'] },
+    expect: {
+      ok: true,
+      direction: 'BUY',
+      confidence: 0.75,
+      repairs: ['salvaged_truncated'],
+      warnings: ['truncated_output', 'missing:reasoning'],
+    },
   },
-  { name: 'truncated inside a key before direction', input: '{"sentiment": 0.6, "confidence": 0.75, "dire', expect: { ok: false, code: 'truncated' } },
+  {
+    name: 'truncated inside a key before direction',
+    input: '{"sentiment": 0.6, "confidence": 0.75, "dire',
+    expect: { ok: false, code: 'truncated' },
+  },
   { name: 'truncated inside a number', input: 'Answer: {"sentiment": 0.6, "confidence": 0.7', expect: { ok: false, code: 'truncated' } },
-  { name: 'truncated inside the direction string', input: '```json\n{"sentiment": -0.3, "confidence": 0.6, "direction": "SE', expect: { ok: false, code: 'truncated' } },
+  {
+    name: 'truncated inside the direction string',
+    input: '```json\n{"sentiment": -0.3, "confidence": 0.6, "direction": "SE',
+    expect: { ok: false, code: 'truncated' },
+  },
   { name: 'empty output', input: '', expect: { ok: false, code: 'empty' } },
   { name: 'whitespace only', input: '  \n\t \r\n ', expect: { ok: false, code: 'empty' } },
   {
     name: 'nested braces and escaped quotes inside strings',
-    input: 'Result -> {"sentiment": 0.5, "confidence": 0.6, "direction": "BUY", "reasoning": "Guidance {raised} to {\\"fy\\": 2025} levels; \\"strong\\" demand }"} <- end',
+    input:
+      'Result -> {"sentiment": 0.5, "confidence": 0.6, "direction": "BUY", "reasoning": "Guidance {raised} to {\\"fy\\": 2025} levels; \\"strong\\" demand }"} <- end',
     expect: { ok: true, direction: 'BUY', reasoningIncludes: '{"fy": 2025}' },
   },
   {
     name: 'two JSON objects: the first valid one wins',
-    input: '{"sentiment": 0.8, "confidence": 0.9, "direction": "BUY"}\nOr, more cautiously:\n{"sentiment": -0.8, "confidence": 0.9, "direction": "SELL"}',
+    input:
+      '{"sentiment": 0.8, "confidence": 0.9, "direction": "BUY"}\nOr, more cautiously:\n{"sentiment": -0.8, "confidence": 0.9, "direction": "SELL"}',
     expect: { ok: true, direction: 'BUY', sentiment: 0.8 },
   },
   {
@@ -115,11 +139,22 @@ export const MESSY_OUTPUTS: readonly MessyCase[] = [
     expect: { ok: true, direction: 'SELL', sentiment: -0.4 },
   },
   { name: 'refusal text', input: 'I cannot help with that.', expect: { ok: false, code: 'no_json' } },
-  { name: 'refusal with braces in prose', input: "I'm sorry, I can't produce {output} for this request.", expect: { ok: false, code: 'no_json' } },
+  {
+    name: 'refusal with braces in prose',
+    input: "I'm sorry, I can't produce {output} for this request.",
+    expect: { ok: false, code: 'no_json' },
+  },
   {
     name: 'line format',
     input: 'SENTIMENT: 0.7\nCONFIDENCE: 85%\nDIRECTION: BUY\nREASONING: Earnings beat\nexpectations across segments.',
-    expect: { ok: true, direction: 'BUY', sentiment: 0.7, confidence: 0.85, repairs: ['line_format'], reasoningIncludes: 'beat expectations across' },
+    expect: {
+      ok: true,
+      direction: 'BUY',
+      sentiment: 0.7,
+      confidence: 0.85,
+      repairs: ['line_format'],
+      reasoningIncludes: 'beat expectations across',
+    },
   },
   {
     name: 'line format in markdown with a synonym',
@@ -128,11 +163,26 @@ export const MESSY_OUTPUTS: readonly MessyCase[] = [
   },
   {
     name: 'line format with annotated values',
-    input: 'Sentiment: -0.45 (moderately bearish)\nConfidence: 70% - guidance cut is explicit\nDirection: SELL (medium conviction)\nTimeframe: short-term',
-    expect: { ok: true, direction: 'SELL', sentiment: -0.45, confidence: 0.7, repairs: ['line_format', 'annotated_number:sentiment', 'annotated_number:confidence', 'direction_annotated'] },
+    input:
+      'Sentiment: -0.45 (moderately bearish)\nConfidence: 70% - guidance cut is explicit\nDirection: SELL (medium conviction)\nTimeframe: short-term',
+    expect: {
+      ok: true,
+      direction: 'SELL',
+      sentiment: -0.45,
+      confidence: 0.7,
+      repairs: ['line_format', 'annotated_number:sentiment', 'annotated_number:confidence', 'direction_annotated'],
+    },
   },
-  { name: 'fraction is not read as a number', input: 'SENTIMENT: 0.5\nCONFIDENCE: 7/10\nDIRECTION: BUY', expect: { ok: false, code: 'invalid' } },
-  { name: 'line format without direction', input: 'SENTIMENT: 0.7\nCONFIDENCE: 0.8\nREASONING: looks good', expect: { ok: false, code: 'invalid' } },
+  {
+    name: 'fraction is not read as a number',
+    input: 'SENTIMENT: 0.5\nCONFIDENCE: 7/10\nDIRECTION: BUY',
+    expect: { ok: false, code: 'invalid' },
+  },
+  {
+    name: 'line format without direction',
+    input: 'SENTIMENT: 0.7\nCONFIDENCE: 0.8\nREASONING: looks good',
+    expect: { ok: false, code: 'invalid' },
+  },
   { name: 'line format with only a HOLD direction', input: 'DIRECTION: HOLD', expect: { ok: false, code: 'invalid' } },
   {
     name: 'out-of-range numbers are clamped',
@@ -144,17 +194,49 @@ export const MESSY_OUTPUTS: readonly MessyCase[] = [
     input: '{"sentiment": -2, "confidence": -0.2, "direction": "SELL"}',
     expect: { ok: true, direction: 'SELL', sentiment: -1, confidence: 0, repairs: ['clamped:sentiment', 'clamped:confidence'] },
   },
-  { name: 'NaN string sentiment', input: '{"sentiment": "NaN", "confidence": 0.7, "direction": "BUY"}', expect: { ok: false, code: 'invalid' } },
-  { name: 'bare Infinity confidence', input: '{"sentiment": 0.5, "confidence": Infinity, "direction": "BUY"}', expect: { ok: false, code: 'invalid' } },
-  { name: 'Infinity string confidence', input: '{"sentiment": 0.5, "confidence": "Infinity", "direction": "HOLD"}', expect: { ok: false, code: 'invalid' } },
+  {
+    name: 'NaN string sentiment',
+    input: '{"sentiment": "NaN", "confidence": 0.7, "direction": "BUY"}',
+    expect: { ok: false, code: 'invalid' },
+  },
+  {
+    name: 'bare Infinity confidence',
+    input: '{"sentiment": 0.5, "confidence": Infinity, "direction": "BUY"}',
+    expect: { ok: false, code: 'invalid' },
+  },
+  {
+    name: 'Infinity string confidence',
+    input: '{"sentiment": 0.5, "confidence": "Infinity", "direction": "HOLD"}',
+    expect: { ok: false, code: 'invalid' },
+  },
   { name: 'missing direction', input: '{"sentiment": 0.5, "confidence": 0.7, "reasoning": "up"}', expect: { ok: false, code: 'invalid' } },
-  { name: 'unknown direction word', input: '{"sentiment": 0.5, "confidence": 0.7, "direction": "maybe later"}', expect: { ok: false, code: 'invalid' } },
+  {
+    name: 'unknown direction word',
+    input: '{"sentiment": 0.5, "confidence": 0.7, "direction": "maybe later"}',
+    expect: { ok: false, code: 'invalid' },
+  },
   { name: 'missing sentiment', input: '{"confidence": 0.7, "direction": "HOLD"}', expect: { ok: false, code: 'invalid' } },
   { name: 'null confidence', input: '{"sentiment": 0.0, "confidence": null, "direction": "HOLD"}', expect: { ok: false, code: 'invalid' } },
-  { name: 'word sentiment', input: '{"sentiment": "positive", "confidence": 0.7, "direction": "BUY"}', expect: { ok: false, code: 'invalid' } },
-  { name: 'direction synonym: long', input: '{"sentiment": 0.3, "confidence": 0.6, "direction": "long"}', expect: { ok: true, direction: 'BUY', repairs: ['direction_synonym'] } },
-  { name: 'direction synonym: short', input: '{"sentiment": -0.3, "confidence": 0.6, "direction": "Short"}', expect: { ok: true, direction: 'SELL', repairs: ['direction_synonym'] } },
-  { name: 'direction synonym: neutral', input: '{"sentiment": 0.02, "confidence": 0.5, "direction": "neutral"}', expect: { ok: true, direction: 'HOLD', repairs: ['direction_synonym'] } },
+  {
+    name: 'word sentiment',
+    input: '{"sentiment": "positive", "confidence": 0.7, "direction": "BUY"}',
+    expect: { ok: false, code: 'invalid' },
+  },
+  {
+    name: 'direction synonym: long',
+    input: '{"sentiment": 0.3, "confidence": 0.6, "direction": "long"}',
+    expect: { ok: true, direction: 'BUY', repairs: ['direction_synonym'] },
+  },
+  {
+    name: 'direction synonym: short',
+    input: '{"sentiment": -0.3, "confidence": 0.6, "direction": "Short"}',
+    expect: { ok: true, direction: 'SELL', repairs: ['direction_synonym'] },
+  },
+  {
+    name: 'direction synonym: neutral',
+    input: '{"sentiment": 0.02, "confidence": 0.5, "direction": "neutral"}',
+    expect: { ok: true, direction: 'HOLD', repairs: ['direction_synonym'] },
+  },
   {
     name: 'huge output: JSON then a runaway generation',
     input: clean + '\n' + 'and the market will keep going. '.repeat(20_000),
@@ -167,7 +249,11 @@ export const MESSY_OUTPUTS: readonly MessyCase[] = [
     input: '{"signal": {"sentiment": 0.3, "confidence": 0.6, "direction": "BUY"}}',
     expect: { ok: true, direction: 'BUY', repairs: ['unwrapped_object'] },
   },
-  { name: 'object inside an array', input: '[{"sentiment": -0.2, "confidence": 0.6, "direction": "SELL"}]', expect: { ok: true, direction: 'SELL', repairs: ['unwrapped_array'] } },
+  {
+    name: 'object inside an array',
+    input: '[{"sentiment": -0.2, "confidence": 0.6, "direction": "SELL"}]',
+    expect: { ok: true, direction: 'SELL', repairs: ['unwrapped_array'] },
+  },
   {
     name: 'double-encoded JSON string',
     input: JSON.stringify('{"sentiment": 0.3, "confidence": 0.6, "direction": "BUY"}'),
@@ -186,17 +272,28 @@ export const MESSY_OUTPUTS: readonly MessyCase[] = [
   {
     name: 'alias and capitalised keys',
     input: '{"Sentiment": 0.2, "Confidence": 0.6, "action": "BUY", "rationale": "Upgrade by two brokers"}',
-    expect: { ok: true, direction: 'BUY', repairs: ['key_alias:sentiment', 'key_alias:direction', 'key_alias:reasoning'], reasoningIncludes: 'Upgrade' },
+    expect: {
+      ok: true,
+      direction: 'BUY',
+      repairs: ['key_alias:sentiment', 'key_alias:direction', 'key_alias:reasoning'],
+      reasoningIncludes: 'Upgrade',
+    },
   },
   {
     name: 'reasoning-model think block with braces before the answer',
-    input: '<think>The template is {placeholder}; I should answer with JSON.</think>\n{"sentiment": -0.7, "confidence": 0.8, "direction": "SELL", "timeframe": "Medium-Term", "magnitude": "large"}',
+    input:
+      '<think>The template is {placeholder}; I should answer with JSON.</think>\n{"sentiment": -0.7, "confidence": 0.8, "direction": "SELL", "timeframe": "Medium-Term", "magnitude": "large"}',
     expect: { ok: true, direction: 'SELL', repairs: ['enum_synonym:timeframe', 'enum_synonym:magnitude'] },
   },
   {
     name: 'missing optional fields are defaulted with warnings',
     input: '{"sentiment": 0.3, "confidence": 0.6, "direction": "BUY"}',
-    expect: { ok: true, direction: 'BUY', repairsExact: [], warnings: ['missing:reasoning', 'missing:entities', 'missing:events', 'missing:timeframe', 'missing:magnitude'] },
+    expect: {
+      ok: true,
+      direction: 'BUY',
+      repairsExact: [],
+      warnings: ['missing:reasoning', 'missing:entities', 'missing:events', 'missing:timeframe', 'missing:magnitude'],
+    },
   },
   { name: 'JSON that is not an object', input: '0.7', expect: { ok: false, code: 'no_json' } },
 ];

@@ -1,7 +1,15 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import { backtestHtml, loadLoughranMcDonald, readNews, runBacktest, type BacktestReport, type LoughranMcDonald, type ReplayProgress } from '@himari/backtest';
+import {
+  backtestHtml,
+  loadLoughranMcDonald,
+  readNews,
+  runBacktest,
+  type BacktestReport,
+  type LoughranMcDonald,
+  type ReplayProgress,
+} from '@himari/backtest';
 import type { ConfigInput } from '@himari/config';
 import { createLogger } from '@himari/observability';
 import { calibrationServiceFrom, openLedger, PriceTable, readPrices } from '@himari/outcomes';
@@ -46,7 +54,9 @@ export async function backtestCommand(args: string[], ctx: CommandContext): Prom
   let lm: LoughranMcDonald | null = null;
   if (lmDir !== 'none') {
     if (!existsSync(resolve(lmDir))) {
-      throw new UsageError(`the Loughran-McDonald lists are not at ${lmDir} (academic licence: not shipped); pass --lm DIR, or --lm none to leave that baseline out`);
+      throw new UsageError(
+        `the Loughran-McDonald lists are not at ${lmDir} (academic licence: not shipped); pass --lm DIR, or --lm none to leave that baseline out`,
+      );
     }
     lm = await loadLoughranMcDonald(resolve(lmDir));
   }
@@ -55,7 +65,11 @@ export async function backtestCommand(args: string[], ctx: CommandContext): Prom
   const news = await readNews(values.news);
   const priceRead = await readPrices(values.prices);
   const prices = new PriceTable(priceRead.bars);
-  say(ctx, values.quiet, `himari backtest: ${news.items.length.toLocaleString('en-US')} news items (${news.skipped.length} lines without a time left out), ${prices.assets().length} assets × ${prices.calendar.length} sessions of prices`);
+  say(
+    ctx,
+    values.quiet,
+    `himari backtest: ${news.items.length.toLocaleString('en-US')} news items (${news.skipped.length} lines without a time left out), ${prices.assets().length} assets × ${prices.calendar.length} sessions of prices`,
+  );
 
   // A backtest's ledger starts empty: a ledger with history would let its calibration know the future.
   if (values.ledger) {
@@ -65,7 +79,16 @@ export async function backtestCommand(args: string[], ctx: CommandContext): Prom
   const ledger = openLedger(config.calibration, values.ledger ?? null);
   const calibration = calibrationServiceFrom(config.calibration, ledger, log);
 
-  const bar = ctx.stderr.isTTY && !values.quiet ? new SingleBar({ format: 'himari backtest |{bar}| {percentage}% | {value}/{total} items | {signals} signals | ETA {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar =
+    ctx.stderr.isTTY && !values.quiet
+      ? new SingleBar(
+          {
+            format: 'himari backtest |{bar}| {percentage}% | {value}/{total} items | {signals} signals | ETA {eta_formatted}',
+            hideCursor: true,
+          },
+          Presets.shades_classic,
+        )
+      : undefined;
   let lastLine = 0;
   const onProgress = (p: ReplayProgress): void => {
     if (bar) {
@@ -73,7 +96,9 @@ export async function backtestCommand(args: string[], ctx: CommandContext): Prom
       bar.update(p.done, { signals: p.signals });
     } else if (!values.quiet && Date.now() - lastLine > 5000) {
       lastLine = Date.now();
-      ctx.stderr.write(`himari backtest: ${p.done}/${p.total} items replayed, ${p.signals} signals (${Math.round((Date.now() - t0) / 1000)} s)\n`);
+      ctx.stderr.write(
+        `himari backtest: ${p.done}/${p.total} items replayed, ${p.signals} signals (${Math.round((Date.now() - t0) / 1000)} s)\n`,
+      );
     }
   };
   bar?.start(news.items.length, 0, { signals: 0 });
@@ -104,7 +129,19 @@ function say(ctx: CommandContext, quiet: boolean, line: string): void {
 function summary(r: BacktestReport, ms: number): string {
   const f = (x: number | null, d = 2): string => (x === null ? '–' : x.toFixed(d));
   const p = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);
-  const line = (name: string, m: { sharpe_net: number | null; sharpe_gross: number | null; annual_return: number; max_drawdown: number; ic: number | null; ic_t: number | null; hit_rate: number | null; turnover: number }): string =>
+  const line = (
+    name: string,
+    m: {
+      sharpe_net: number | null;
+      sharpe_gross: number | null;
+      annual_return: number;
+      max_drawdown: number;
+      ic: number | null;
+      ic_t: number | null;
+      hit_rate: number | null;
+      turnover: number;
+    },
+  ): string =>
     `  ${name.padEnd(22)} ${f(m.sharpe_net).padStart(7)} ${f(m.sharpe_gross).padStart(7)} ${p(m.annual_return).padStart(8)} ${p(m.max_drawdown).padStart(7)} ${f(m.ic, 4).padStart(8)} ${f(m.ic_t).padStart(6)} ${p(m.hit_rate).padStart(7)} ${p(m.turnover).padStart(7)}\n`;
   const b = r.baselines;
   let out = `himari backtest: ${r.dataset.first_session}..${r.dataset.last_session}, ${r.dataset.signals} signals (${r.dataset.rejected} rejected), J5 ${r.scorer.name} ${r.scorer.version}, costs ${r.settings.cost_bp} bp\n`;

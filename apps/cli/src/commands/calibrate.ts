@@ -42,7 +42,10 @@ export async function calibrateCommand(args: string[], ctx: CommandContext): Pro
   const generatedAt = new Date().toISOString();
   if (values.json) {
     const { ece_raw, ece_calibrated, mce_raw, mce_calibrated, n_fit, n_eval, ...details } = report;
-    writeFileSync(values.json, `${JSON.stringify({ ece_raw, ece_calibrated, mce_raw, mce_calibrated, n_fit, n_eval, ledger: path, generated_at: generatedAt, ...details }, null, 2)}\n`);
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ ece_raw, ece_calibrated, mce_raw, mce_calibrated, n_fit, n_eval, ledger: path, generated_at: generatedAt, ...details }, null, 2)}\n`,
+    );
   }
   if (values.out) {
     mkdirSync(values.out, { recursive: true });

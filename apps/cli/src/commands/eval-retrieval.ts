@@ -10,7 +10,16 @@ import {
   STOCKNET_EVAL_FROM,
   dedupeTexts,
 } from '@himari/embeddings';
-import { bowRanker, denseRanker, evaluateIndexes, evaluateRetrieval, paramsFrom, probeFaiss, tfidfRanker, type Ranker } from '@himari/retrieval';
+import {
+  bowRanker,
+  denseRanker,
+  evaluateIndexes,
+  evaluateRetrieval,
+  paramsFrom,
+  probeFaiss,
+  tfidfRanker,
+  type Ranker,
+} from '@himari/retrieval';
 import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `usage: himari eval retrieval [--data DIR] [--json FILE] [--encoder FILE] [--transformers-dir DIR]
@@ -46,13 +55,21 @@ export async function evalRetrievalCommand(args: string[], ctx: CommandContext):
   const notes = [
     `project encoder: ${encoderPath} (${project.id})`,
     'similarities are exact (brute force) for every method, so only the representation differs',
-    'duplicates.marking applies novelty\'s sameStory rule (similarity >= rag.novelty.duplicate_similarity and no conflicting numbers) to each text\'s nearest neighbour within the window',
+    "duplicates.marking applies novelty's sameStory rule (similarity >= rag.novelty.duplicate_similarity and no conflicting numbers) to each text's nearest neighbour within the window",
   ];
   if (values['transformers-dir']) {
-    const enc = await loadTransformersEncoder({ modelDir: values['transformers-dir'], hubId: '', allowRemote: false, dtype: config.rag.encoder.dtype, threads: config.rag.encoder.threads });
+    const enc = await loadTransformersEncoder({
+      modelDir: values['transformers-dir'],
+      hubId: '',
+      allowRemote: false,
+      dtype: config.rag.encoder.dtype,
+      threads: config.rag.encoder.threads,
+    });
     rankers.push(denseRanker('transformers', enc));
   } else {
-    notes.push('no sentence-transformers model measured: none is available offline here (pass --transformers-dir DIR with all-MiniLM-L6-v2 in ONNX to add it)');
+    notes.push(
+      'no sentence-transformers model measured: none is available offline here (pass --transformers-dir DIR with all-MiniLM-L6-v2 in ONNX to add it)',
+    );
   }
   const report = await evaluateRetrieval({
     dataDir,
@@ -69,7 +86,14 @@ export async function evalRetrievalCommand(args: string[], ctx: CommandContext):
     const pool = dedupeTexts([...sn.filter((r) => r.date < STOCKNET_EVAL_FROM).map((r) => r.text), ...readSentimentTexts(dataDir).texts]);
     const queries = dedupeTexts(sn.filter((r) => r.date >= STOCKNET_EVAL_FROM).map((r) => r.text)).slice(0, 500);
     const backend = probeFaiss().ok && config.rag.index.backend !== 'hnswlib' ? 'faiss' : 'hnswlib';
-    report.index = await evaluateIndexes({ encoder: project, texts: pool.slice(0, n), queries, backend, params: paramsFrom(config.rag.index), onProgress: say });
+    report.index = await evaluateIndexes({
+      encoder: project,
+      texts: pool.slice(0, n),
+      queries,
+      backend,
+      params: paramsFrom(config.rag.index),
+      onProgress: say,
+    });
     report.index.corpus = `${report.index.n} distinct StockNet (before ${STOCKNET_EVAL_FROM}) and TFNS sentiment tweets; queries: held-out StockNet tweets`;
   }
   if (values.json) {
@@ -81,8 +105,11 @@ export async function evalRetrievalCommand(args: string[], ctx: CommandContext):
 }
 
 function summaryText(r: Awaited<ReturnType<typeof evaluateRetrieval>>): string {
-  const lines = [`topic neighbours (${r.topic.queries} held-out TFNS topic tweets, ${r.topic.labels} labels, chance ${r.topic.chance_agreement}):`];
-  for (const [m, s] of Object.entries(r.topic.by_method)) lines.push(`  ${m.padEnd(12)} agreement@1 ${s.agreement_at_1.toFixed(4)}  agreement@5 ${s.agreement_at_5.toFixed(4)}`);
+  const lines = [
+    `topic neighbours (${r.topic.queries} held-out TFNS topic tweets, ${r.topic.labels} labels, chance ${r.topic.chance_agreement}):`,
+  ];
+  for (const [m, s] of Object.entries(r.topic.by_method))
+    lines.push(`  ${m.padEnd(12)} agreement@1 ${s.agreement_at_1.toFixed(4)}  agreement@5 ${s.agreement_at_5.toFixed(4)}`);
   lines.push(`same-story duplicates (${r.duplicates.queries} StockNet texts with partners among ${r.duplicates.distinct_texts}):`);
   for (const [m, s] of Object.entries(r.duplicates.by_method)) {
     lines.push(
@@ -93,7 +120,9 @@ function summaryText(r: Awaited<ReturnType<typeof evaluateRetrieval>>): string {
   if (r.index) {
     lines.push(`index kinds on ${r.index.n} real vectors (${r.index.backend}, ${r.index.queries} queries, top-5 latency):`);
     for (const [k, m] of Object.entries(r.index.by_kind)) {
-      lines.push(`  ${k.padEnd(5)} p50 ${m.p50_ms} ms  p99 ${m.p99_ms} ms  recall@10 ${m.recall_at_10}  ${m.bytes_per_doc} B/doc  build ${m.build_ms} ms  ${JSON.stringify(m.params)}`);
+      lines.push(
+        `  ${k.padEnd(5)} p50 ${m.p50_ms} ms  p99 ${m.p99_ms} ms  recall@10 ${m.recall_at_10}  ${m.bytes_per_doc} B/doc  build ${m.build_ms} ms  ${JSON.stringify(m.params)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

@@ -72,7 +72,8 @@ async function evalSentimentCommand(args: string[], ctx: CommandContext): Promis
   });
   if (!values.data) throw new UsageError(`eval sentiment needs --data FILE\n${USAGE}`);
   const format = values.format ?? 'auto';
-  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank') throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
+  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank')
+    throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
   const minAgreement = num(values['min-agreement'], 'min-agreement');
   ctx.stderr.write(`himari eval sentiment: scoring ${values.data} with ${values.model ?? 'the committed model'} and the baselines…\n`);
   const r = await evalSentiment({
@@ -88,7 +89,9 @@ async function evalSentimentCommand(args: string[], ctx: CommandContext): Promis
   });
   for (const w of r.warnings) ctx.stderr.write(`WARNING: ${w}\n`);
   ctx.stdout.write(evalMarkdown(r));
-  ctx.stderr.write(`himari eval sentiment: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`);
+  ctx.stderr.write(
+    `himari eval sentiment: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`,
+  );
   return 0;
 }
 
@@ -119,6 +122,8 @@ async function evalEventsCommand(args: string[], ctx: CommandContext): Promise<n
   });
   for (const w of r.warnings) ctx.stderr.write(`WARNING: ${w}\n`);
   ctx.stdout.write(evalEventsMarkdown(r));
-  ctx.stderr.write(`himari eval events: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`);
+  ctx.stderr.write(
+    `himari eval events: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`,
+  );
   return 0;
 }

@@ -21,7 +21,13 @@ export async function featuresCommand(args: string[], ctx: CommandContext): Prom
   try {
     const f = config.features;
     // A person at a terminal is not the 1 ms decision loop: allow a network round trip.
-    const injector = createFeatureInjector({ store, budgetMs: Math.max(f.budget_ms, 2000), staleAfterS: f.stale_after_s, offset: f.offset, vectorLength: f.vector_length });
+    const injector = createFeatureInjector({
+      store,
+      budgetMs: Math.max(f.budget_ms, 2000),
+      staleAfterS: f.stale_after_s,
+      offset: f.offset,
+      vectorLength: f.vector_length,
+    });
     ctx.stdout.write(`${formatFeaturesJson(await injector.read(asset))}\n`);
   } finally {
     await store.close();

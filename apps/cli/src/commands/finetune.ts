@@ -21,7 +21,8 @@ export async function finetuneCommand(args: string[], ctx: CommandContext): Prom
     config: { type: 'string' },
   });
   if (!values.data || !values.out) throw new UsageError(`finetune prepare needs --data CSV and --out FILE\n${USAGE}`);
-  if (values.format !== undefined && values.format !== 'json' && values.format !== 'lines') throw new UsageError('--format must be json or lines');
+  if (values.format !== undefined && values.format !== 'json' && values.format !== 'lines')
+    throw new UsageError('--format must be json or lines');
   const config = configFrom(ctx, values.config, {});
   const format = values.format ?? config.llm.opt.prompt;
   const { layout, examples, skipped } = await readLabelled(values.data);

@@ -53,12 +53,15 @@ export async function outcomesCommand(args: string[], ctx: CommandContext): Prom
     } finally {
       await transport.close();
     }
-    ctx.stdout.write(`himari outcomes: ${what}; ${published} published on ${names.subject(Topic.outcome)}, ${duplicates} duplicates dropped by the bus (${Date.now() - t0} ms)\n`);
+    ctx.stdout.write(
+      `himari outcomes: ${what}; ${published} published on ${names.subject(Topic.outcome)}, ${duplicates} duplicates dropped by the bus (${Date.now() - t0} ms)\n`,
+    );
     return 0;
   }
 
   const path = values.ledger ?? config.calibration.ledger_path;
-  if (path === null) throw new UsageError('without --nats the outcomes go into the ledger: pass --ledger FILE or set calibration.ledger_path');
+  if (path === null)
+    throw new UsageError('without --nats the outcomes go into the ledger: pass --ledger FILE or set calibration.ledger_path');
   const log = createLogger({ name: 'himari-outcomes', level: config.observability.log_level });
   const ledger = openLedger(config.calibration, path);
   try {

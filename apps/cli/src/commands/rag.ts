@@ -75,7 +75,9 @@ async function ingest(args: string[], ctx: CommandContext): Promise<number> {
     ctx.stderr.write(
       `himari rag ingest: ${s.lines} lines, ${s.stored} stored (${s.duplicates} marked duplicate_of), ${s.known} already stored, ` +
         `${s.invalid} invalid` +
-        (s.expired ? `, ${s.expired} not stored: received more than rag.retention.max_age_days (${config.rag.retention.max_age_days}) ago` : '') +
+        (s.expired
+          ? `, ${s.expired} not stored: received more than rag.retention.max_age_days (${config.rag.retention.max_age_days}) ago`
+          : '') +
         ` in ${(s.elapsedMs / 1000).toFixed(2)} s (${Math.round(s.lines / Math.max(s.elapsedMs / 1000, 1e-3))} lines/s); ` +
         `${st.documents} documents in ${st.dir}, index ${st.index.backend} ${st.index.kind}, encoder ${st.encoder}\n`,
     );
@@ -145,7 +147,8 @@ async function trainEncoder(args: string[], ctx: CommandContext): Promise<number
   const dataDir = values.data ?? DEFAULT_DATA_DIR;
   const out = values.out ?? 'models/encoder';
   const started = Date.now();
-  const say = (m: string): void => void ctx.stderr.write(`himari rag train-encoder: ${((Date.now() - started) / 1000).toFixed(1)} s ${m}\n`);
+  const say = (m: string): void =>
+    void ctx.stderr.write(`himari rag train-encoder: ${((Date.now() - started) / 1000).toFixed(1)} s ${m}\n`);
   say(`reading ${dataDir}`);
   const corpus = trainingCorpus(dataDir);
   const trained = trainProjectEncoder(corpus.texts, {

@@ -1,5 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CotStore, RlmfLearner, experienceFromJsonl, experienceFromStockNet, experienceToJsonl, preferencePairs, replay } from '@himari/cot';
+import {
+  CotStore,
+  RlmfLearner,
+  experienceFromJsonl,
+  experienceFromStockNet,
+  experienceToJsonl,
+  preferencePairs,
+  replay,
+} from '@himari/cot';
 import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `himari rlmf SUBCOMMAND
@@ -40,12 +48,24 @@ function num(v: string | undefined, name: string): number | undefined {
 }
 
 async function buildExperience(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parse(args, { stocknet: { type: 'string' }, out: { type: 'string' }, tickers: { type: 'string' }, 'min-tweets': { type: 'string' } });
+  const { values } = parse(args, {
+    stocknet: { type: 'string' },
+    out: { type: 'string' },
+    tickers: { type: 'string' },
+    'min-tweets': { type: 'string' },
+  });
   if (!values.stocknet || !values.out) throw new UsageError('rlmf build-experience needs --stocknet DIR and --out FILE');
   const minTweets = num(values['min-tweets'], 'min-tweets');
   const xs = await experienceFromStockNet({
     dir: values.stocknet,
-    ...(values.tickers ? { tickers: values.tickers.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+    ...(values.tickers
+      ? {
+          tickers: values.tickers
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        }
+      : {}),
     ...(minTweets !== undefined ? { minTweets } : {}),
     onProgress: (n) => ctx.stderr.write(`himari rlmf: ${n} tweets read\n`),
   });
@@ -66,7 +86,8 @@ async function replayCommand(args: string[], ctx: CommandContext): Promise<numbe
     json: { type: 'string' },
   });
   if (!values.experience) throw new UsageError('rlmf replay needs --experience FILE');
-  if (values.gradient !== undefined && values.gradient !== 'sampled' && values.gradient !== 'expected') throw new UsageError('--gradient must be sampled or expected');
+  if (values.gradient !== undefined && values.gradient !== 'sampled' && values.gradient !== 'expected')
+    throw new UsageError('--gradient must be sampled or expected');
   const xs = experienceFromJsonl(readFileSync(values.experience, 'utf8'));
   const opts = {
     updates: num(values.updates, 'updates'),
@@ -89,7 +110,10 @@ async function replayCommand(args: string[], ctx: CommandContext): Promise<numbe
   );
   if (values.json) {
     const { policy, updates, ...rest } = report;
-    writeFileSync(values.json, `${JSON.stringify({ ...rest, updates: updates.length, policy_version: policy.version, experience: values.experience }, null, 2)}\n`);
+    writeFileSync(
+      values.json,
+      `${JSON.stringify({ ...rest, updates: updates.length, policy_version: policy.version, experience: values.experience }, null, 2)}\n`,
+    );
   }
   return 0;
 }

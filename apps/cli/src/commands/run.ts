@@ -22,7 +22,8 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
     quiet: { type: 'boolean', short: 'q', default: false },
   });
   if (!values.input) throw new UsageError('run needs --input FILE (or - for standard input)');
-  if (values.external && !values.nats && !ctx.env['HIMARI_NATS_URL']) throw new UsageError('--external needs --nats: the actors must be reachable');
+  if (values.external && !values.nats && !ctx.env['HIMARI_NATS_URL'])
+    throw new UsageError('--external needs --nats: the actors must be reachable');
 
   const base = configFrom(ctx, values.config, {});
   const natsUrl = values.nats ?? base.nats.url;
@@ -42,7 +43,13 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
   const out: NodeJS.WritableStream = output ?? ctx.stdout;
   const rej: NodeJS.WritableStream = rejects ?? ctx.stderr;
 
-  const bar = ctx.stderr.isTTY && !values.quiet ? new SingleBar({ format: 'himari run |{bar}| {value} resolved of {total} published | {signals} signals, {rejected} rejected', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar =
+    ctx.stderr.isTTY && !values.quiet
+      ? new SingleBar(
+          { format: 'himari run |{bar}| {value} resolved of {total} published | {signals} signals, {rejected} rejected', hideCursor: true },
+          Presets.shades_classic,
+        )
+      : undefined;
   bar?.start(0, 0, { signals: 0, rejected: 0 });
 
   let summary: BatchRunSummary;

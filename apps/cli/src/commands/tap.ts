@@ -7,15 +7,30 @@ import { configFrom, parse, UsageError, type CommandContext } from '../context.t
 export async function tapCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { nats: { type: 'string' }, prefix: { type: 'string' }, config: { type: 'string' }, 'from-start': { type: 'boolean', default: false }, count: { type: 'string' } },
+    {
+      nats: { type: 'string' },
+      prefix: { type: 'string' },
+      config: { type: 'string' },
+      'from-start': { type: 'boolean', default: false },
+      count: { type: 'string' },
+    },
     true,
   );
-  const config = configFrom(ctx, values.config, { nats: { ...(values.nats ? { url: values.nats } : {}), ...(values.prefix ? { prefix: values.prefix } : {}) } });
-  if (config.nats.url === null) throw new UsageError('tap needs a NATS server: --nats URL or HIMARI_NATS_URL (the embedded bus lives inside one process)');
+  const config = configFrom(ctx, values.config, {
+    nats: { ...(values.nats ? { url: values.nats } : {}), ...(values.prefix ? { prefix: values.prefix } : {}) },
+  });
+  if (config.nats.url === null)
+    throw new UsageError('tap needs a NATS server: --nats URL or HIMARI_NATS_URL (the embedded bus lives inside one process)');
   const names = busNames(config.nats.prefix);
   const subject = positionals[0] ?? `${names.prefix}.>`;
   const limit = values.count ? Number(values.count) : Infinity;
-  const transport = await connectNatsTransport({ url: config.nats.url, names, duplicateWindowMs: config.nats.duplicate_window_ms, maxAgeMs: config.nats.max_age_ms, name: 'himari-tap' });
+  const transport = await connectNatsTransport({
+    url: config.nats.url,
+    names,
+    duplicateWindowMs: config.nats.duplicate_window_ms,
+    maxAgeMs: config.nats.max_age_ms,
+    name: 'himari-tap',
+  });
   let seen = 0;
   let done: (v: string) => void = () => undefined;
   const finished = new Promise<string>((resolve) => (done = resolve));
@@ -53,7 +68,12 @@ function describe(data: Uint8Array): unknown {
 
 function bytesReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Uint8Array) return { bytes: value.length, text: Buffer.from(value).toString('utf8').slice(0, 500) };
-  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { type?: unknown }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  ) {
     const data = (value as { data: number[] }).data;
     return { bytes: data.length, text: Buffer.from(data).toString('utf8').slice(0, 500) };
   }

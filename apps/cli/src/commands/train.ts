@@ -88,7 +88,8 @@ async function trainSentimentCommand(args: string[], ctx: CommandContext): Promi
     ...(method !== undefined ? { method: method as ClassifierMethod } : {}),
     ...(l2 !== undefined ? { l2 } : {}),
   };
-  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank') throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
+  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank')
+    throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
   const data = values.data ?? DEFAULT_TFNS_TRAIN_PATH;
   const out = values.out ?? defaultOut(data, DEFAULT_TFNS_TRAIN_PATH, DEFAULT_MODEL_PATH, 'logreg');
   const seed = num(values.seed, 'seed');
@@ -106,13 +107,19 @@ async function trainSentimentCommand(args: string[], ctx: CommandContext): Promi
     ...(validFraction !== undefined ? { validFraction } : {}),
     ...(minAgreement !== undefined ? { minAgreement } : {}),
     ...(values.name ? { name: values.name } : {}),
-    onProgress: ({ epoch, loss }) => progress(() => `himari train sentiment: L-BFGS iteration ${epoch}, loss ${loss.toFixed(6)} (${Math.round((Date.now() - t0) / 1000)} s)`),
+    onProgress: ({ epoch, loss }) =>
+      progress(
+        () => `himari train sentiment: L-BFGS iteration ${epoch}, loss ${loss.toFixed(6)} (${Math.round((Date.now() - t0) / 1000)} s)`,
+      ),
   });
   ctx.stdout.write(
     `trained ${r.model} (${r.model_version}) on ${r.train_rows} ${r.format} rows (${r.valid_rows} held out), ${r.features} features, ` +
       `${r.iterations} iterations${r.converged ? '' : ' (NOT converged)'}, ${r.seconds.toFixed(1)} s -> ${r.out} (${r.bytes} bytes)\n`,
   );
-  if (r.valid) ctx.stdout.write(`validation (${r.valid.n} rows): accuracy ${f4(r.valid.accuracy)}  macro F1 ${f4(r.valid.macro_f1)}  weighted F1 ${f4(r.valid.weighted_f1)}\n`);
+  if (r.valid)
+    ctx.stdout.write(
+      `validation (${r.valid.n} rows): accuracy ${f4(r.valid.accuracy)}  macro F1 ${f4(r.valid.macro_f1)}  weighted F1 ${f4(r.valid.weighted_f1)}\n`,
+    );
   return 0;
 }
 
@@ -126,7 +133,8 @@ async function trainEventsCommand(args: string[], ctx: CommandContext): Promise<
     tune: { type: 'boolean', default: false },
     folds: { type: 'string' },
   });
-  if (values.name !== undefined && !/^[a-z0-9-]+@\d+$/.test(values.name)) throw new UsageError(`--name must look like name@1 (lower case, digits, dashes), got ${values.name}`);
+  if (values.name !== undefined && !/^[a-z0-9-]+@\d+$/.test(values.name))
+    throw new UsageError(`--name must look like name@1 (lower case, digits, dashes), got ${values.name}`);
   const data = values.data ?? DEFAULT_TOPIC_TRAIN_PATH;
   const seed = num(values.seed, 'seed');
   const validFraction = num(values['valid-fraction'], 'valid-fraction');
@@ -134,10 +142,17 @@ async function trainEventsCommand(args: string[], ctx: CommandContext): Promise<
 
   if (values.tune) {
     const folds = num(values.folds, 'folds');
-    ctx.stderr.write(`himari train events --tune: cross-validation inside the training part of ${data} (the carved validation rows are not used)\n`);
+    ctx.stderr.write(
+      `himari train events --tune: cross-validation inside the training part of ${data} (the carved validation rows are not used)\n`,
+    );
     const line = (r: EventCvResult): string =>
       `${JSON.stringify(r.candidate)}  accuracy ${f4(r.accuracy)}  macro F1 ${f4(r.macro_f1)}  weighted F1 ${f4(r.weighted_f1)}  features ${r.features}  (${r.seconds.toFixed(0)} s)`;
-    const results = await tuneEventModel({ data, ...split, ...(folds !== undefined ? { folds } : {}), onResult: (r) => ctx.stdout.write(`${line(r)}\n`) });
+    const results = await tuneEventModel({
+      data,
+      ...split,
+      ...(folds !== undefined ? { folds } : {}),
+      onResult: (r) => ctx.stdout.write(`${line(r)}\n`),
+    });
     ctx.stdout.write(`best: ${JSON.stringify(results[0]?.candidate)}\n`);
     return 0;
   }
@@ -154,7 +169,10 @@ async function trainEventsCommand(args: string[], ctx: CommandContext): Promise<
     out,
     name,
     ...split,
-    onProgress: ({ iteration, loss }) => progress(() => `himari train events: L-BFGS iteration ${iteration}, loss ${loss.toFixed(6)} (${Math.round((Date.now() - t0) / 1000)} s)`),
+    onProgress: ({ iteration, loss }) =>
+      progress(
+        () => `himari train events: L-BFGS iteration ${iteration}, loss ${loss.toFixed(6)} (${Math.round((Date.now() - t0) / 1000)} s)`,
+      ),
   });
   ctx.stdout.write(
     `trained ${r.model} (${r.model_version}) on ${r.train_rows} rows (${r.valid_rows} held out, ${r.excluded_rows} of excluded topics), ` +

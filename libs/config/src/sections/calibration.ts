@@ -51,7 +51,11 @@ export const CalibrationSection = z
     ledger_path: z.string().min(1).nullable().default(null),
     horizon_sessions: HorizonSessions,
     /** A signal joins the first outcome window starting at or after it, but none starting later than this. @default 432000 */
-    max_entry_wait_s: z.number().int().positive().default(5 * 24 * 3600),
+    max_entry_wait_s: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 24 * 3600),
     /** Newest share of labelled signals (by signal time) held out to measure ECE/MCE; the rest is fitted. @default 0.3 */
     holdout_fraction: z.number().gt(0).lt(1).default(0.3),
     /** Equal-width confidence bins of ECE, MCE and the reliability diagram. @default 15 */

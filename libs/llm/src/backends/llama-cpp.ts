@@ -10,7 +10,15 @@ import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaMode
 import { ModelUnavailableError, BackendUnavailableError } from '../errors.ts';
 import { Semaphore } from '../limit.ts';
 import { jsonSchemaToGbnf, UnsupportedSchemaError } from '../schema.ts';
-import { BackendKind, type ChatMessage, type FinishReason, type GenerateRequest, type GenerateResult, type OutputSchema, type TextGenerator } from '../types.ts';
+import {
+  BackendKind,
+  type ChatMessage,
+  type FinishReason,
+  type GenerateRequest,
+  type GenerateResult,
+  type OutputSchema,
+  type TextGenerator,
+} from '../types.ts';
 
 export interface LlamaCppOptions {
   modelPath: string;
@@ -70,7 +78,9 @@ export async function createLlamaCppGenerator(opts: LlamaCppOptions): Promise<Te
       contextSize: opts.contextSize ?? 4096,
       sequences,
       threads: opts.threads ?? 2,
-      ...(opts.lora && opts.lora.length > 0 ? { lora: { adapters: opts.lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) } } : {}),
+      ...(opts.lora && opts.lora.length > 0
+        ? { lora: { adapters: opts.lora.map((a) => ({ filePath: a.path, scale: a.scale ?? 1 })) } }
+        : {}),
     });
   } catch (err) {
     await model.dispose();
@@ -121,8 +131,14 @@ export async function createLlamaCppGenerator(opts: LlamaCppOptions): Promise<Te
         completion.dispose({ disposeSequence: false });
       }
     }
-    const system = req.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
-    const user = req.messages.filter((m) => m.role !== 'system').map((m) => m.content).join('\n\n');
+    const system = req.messages
+      .filter((m) => m.role === 'system')
+      .map((m) => m.content)
+      .join('\n\n');
+    const user = req.messages
+      .filter((m) => m.role !== 'system')
+      .map((m) => m.content)
+      .join('\n\n');
     const session = new LlamaChatSession({ contextSequence: seq, systemPrompt: system, autoDisposeSequence: false });
     try {
       const r = await session.promptWithMeta(user, common);

@@ -43,7 +43,8 @@ interface ChatCompletion {
 
 export function createOpenAiGenerator(opts: OpenAiOptions): TextGenerator {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(baseUrl)) throw new BackendRejectedError(`openai-compatible: base_url must be http(s), got ${JSON.stringify(opts.baseUrl)}`, 0);
+  if (!/^https?:\/\//.test(baseUrl))
+    throw new BackendRejectedError(`openai-compatible: base_url must be http(s), got ${JSON.stringify(opts.baseUrl)}`, 0);
   const mode = opts.responseFormat ?? 'json_schema';
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const maxRetries = opts.maxRetries ?? 2;
@@ -73,7 +74,10 @@ export function createOpenAiGenerator(opts: OpenAiOptions): TextGenerator {
     return JSON.stringify(b);
   }
 
-  async function attempt(payload: string, req: GenerateRequest): Promise<{ text: string; finish: FinishReason; usage: { p: number; c: number } }> {
+  async function attempt(
+    payload: string,
+    req: GenerateRequest,
+  ): Promise<{ text: string; finish: FinishReason; usage: { p: number; c: number } }> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     let res: Response;
@@ -92,7 +96,10 @@ export function createOpenAiGenerator(opts: OpenAiOptions): TextGenerator {
       throw new BackendUnavailableError(`openai-compatible: body broke off: ${(err as Error).message}`, { cause: err });
     }
     if (res.status === 429 || res.status >= 500) {
-      throw withRetryAfter(new BackendUnavailableError(`openai-compatible: HTTP ${res.status}: ${text.slice(0, 200)}`), res.headers.get('retry-after'));
+      throw withRetryAfter(
+        new BackendUnavailableError(`openai-compatible: HTTP ${res.status}: ${text.slice(0, 200)}`),
+        res.headers.get('retry-after'),
+      );
     }
     if (!res.ok) throw new BackendRejectedError(`openai-compatible: HTTP ${res.status}: ${text.slice(0, 300)}`, res.status);
     let parsed: ChatCompletion;
@@ -103,7 +110,8 @@ export function createOpenAiGenerator(opts: OpenAiOptions): TextGenerator {
     }
     const choice = parsed.choices?.[0];
     const content = choice?.message?.content;
-    if (typeof content !== 'string') throw new BackendUnavailableError('openai-compatible: the answer has no choices[0].message.content string');
+    if (typeof content !== 'string')
+      throw new BackendUnavailableError('openai-compatible: the answer has no choices[0].message.content string');
     const finish: FinishReason = choice?.finish_reason === 'length' ? 'length' : 'stop';
     const p = typeof parsed.usage?.prompt_tokens === 'number' ? parsed.usage.prompt_tokens : estimateTokens(payload);
     const c = typeof parsed.usage?.completion_tokens === 'number' ? parsed.usage.completion_tokens : estimateTokens(content);

@@ -43,7 +43,9 @@ export async function createTransformersGenerator(opts: TransformersOptions): Pr
   const onnx = join(dir, 'onnx', dtype === 'q8' ? 'model_quantized.onnx' : 'model.onnx');
   const missing = [...REQUIRED_FILES.map((f) => join(dir, f)), onnx].filter((f) => !existsSync(f));
   if (missing.length > 0) {
-    throw new ModelUnavailableError(`transformers: model folder ${dir} is missing ${missing.map((f) => f.slice(dir.length + 1)).join(', ')}`);
+    throw new ModelUnavailableError(
+      `transformers: model folder ${dir} is missing ${missing.map((f) => f.slice(dir.length + 1)).join(', ')}`,
+    );
   }
   const t = await import('@huggingface/transformers');
   t.env.allowRemoteModels = false;
@@ -69,7 +71,10 @@ export async function createTransformersGenerator(opts: TransformersOptions): Pr
     async generate(req) {
       const started = performance.now();
       const prompt = chat
-        ? tokenizer.apply_chat_template(req.messages.map((m) => ({ role: m.role, content: m.content })), { tokenize: false, add_generation_prompt: true })
+        ? tokenizer.apply_chat_template(
+            req.messages.map((m) => ({ role: m.role, content: m.content })),
+            { tokenize: false, add_generation_prompt: true },
+          )
         : plainPrompt(req.messages);
       return one.run(async (): Promise<GenerateResult> => {
         let ids: number[];

@@ -39,7 +39,12 @@ function toHandlerOutcome(r: DraftOutcome, newsId: string, ctx: HandleContext, m
       return { kind: 'reject', code: LlmErrorCode.unparseable, reason: r.reason, newsId };
     case 'retry':
       if (ctx.deliveryCount >= maxDeliver) {
-        return { kind: 'reject', code: r.error.code, reason: `${r.error.message} (delivery ${ctx.deliveryCount} of ${maxDeliver})`, newsId };
+        return {
+          kind: 'reject',
+          code: r.error.code,
+          reason: `${r.error.message} (delivery ${ctx.deliveryCount} of ${maxDeliver})`,
+          newsId,
+        };
       }
       throw r.error;
   }
@@ -108,8 +113,10 @@ function drafterActor(
       const e = await load();
       if (e === null) return publish(draftFromUpstream(scored, stage, ctx.now()));
       const result = await withKeepAlive(ctx, () => e.draft(scored, ctx.now()));
-      if (result.kind === 'draft' && result.outcome !== 'llm') ctx.log.warn({ id: scored.news.id, outcome: result.outcome, flags: result.draft.flags }, 'drafted without a model answer');
-      if (result.kind === 'unparseable') ctx.log.warn({ id: scored.news.id, reason: result.reason }, 'model answer unparseable after one re-ask: dead-lettering');
+      if (result.kind === 'draft' && result.outcome !== 'llm')
+        ctx.log.warn({ id: scored.news.id, outcome: result.outcome, flags: result.draft.flags }, 'drafted without a model answer');
+      if (result.kind === 'unparseable')
+        ctx.log.warn({ id: scored.news.id, reason: result.reason }, 'model answer unparseable after one re-ask: dead-lettering');
       return toHandlerOutcome(result, scored.news.id, ctx, deps.config.actors.retry.max_deliver);
     },
   };
@@ -177,7 +184,10 @@ export const cotActor = (deps: PipelineDeps): ActorDefinition => {
         deps.clock,
         (report, state) => {
           base.metrics.policyUpdates.inc({ stage: Stage.cotActor });
-          deps.log.info({ version: state.version, steps: report.steps, meanReward: report.meanReward, baseline: report.baseline }, 'rlmf policy updated');
+          deps.log.info(
+            { version: state.version, steps: report.steps, meanReward: report.meanReward, baseline: report.baseline },
+            'rlmf policy updated',
+          );
         },
       );
       const drafter = createCotDrafter(

@@ -25,7 +25,9 @@ export function eventClassifierActor(deps: PipelineDeps): ActorDefinition {
       const event = classifyEvent(news.text);
       return {
         kind: 'publish',
-        outputs: [{ topic: Topic.newsClassified, message: { v: 1, news, event, classified_at: ctx.now() }, msgId: `classified:${news.id}` }],
+        outputs: [
+          { topic: Topic.newsClassified, message: { v: 1, news, event, classified_at: ctx.now() }, msgId: `classified:${news.id}` },
+        ],
       };
     },
   };

@@ -24,7 +24,9 @@ export function finbertActor(deps: PipelineDeps): ActorDefinition {
       const topic = route === 'cot' ? Topic.newsScoredCot : Topic.newsScoredOpt;
       return {
         kind: 'publish',
-        outputs: [{ topic, message: { v: 1, news: c.news, event: c.event, sentiment, route, scored_at: ctx.now() }, msgId: `scored:${c.news.id}` }],
+        outputs: [
+          { topic, message: { v: 1, news: c.news, event: c.event, sentiment, route, scored_at: ctx.now() }, msgId: `scored:${c.news.id}` },
+        ],
       };
     },
   };

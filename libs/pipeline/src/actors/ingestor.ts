@@ -18,12 +18,22 @@ export function ingestorActor(deps: PipelineDeps): ActorDefinition {
     async handle(bytes, ctx): Promise<HandlerOutcome> {
       const result = normaliseRaw(bytes, opts, ctx.now());
       if (!result.ok) {
-        return { kind: 'reject', code: result.code, reason: result.reason, ...(result.newsId !== undefined ? { newsId: result.newsId } : {}) };
+        return {
+          kind: 'reject',
+          code: result.code,
+          reason: result.reason,
+          ...(result.newsId !== undefined ? { newsId: result.newsId } : {}),
+        };
       }
       const item = result.item;
       const claim = await deps.store.claimNewsId(item.id, ctx.msgId || `seq-${ctx.seq}`);
       if (claim === 'duplicate') {
-        return { kind: 'reject', code: RejectCode.duplicate_id, reason: `duplicate id ${JSON.stringify(item.id)}: an earlier message already carried it`, newsId: item.id };
+        return {
+          kind: 'reject',
+          code: RejectCode.duplicate_id,
+          reason: `duplicate id ${JSON.stringify(item.id)}: an earlier message already carried it`,
+          newsId: item.id,
+        };
       }
       return { kind: 'publish', outputs: [{ topic: Topic.newsAccepted, message: item, msgId: `accepted:${item.id}` }] };
     },
