@@ -6,17 +6,15 @@
  * Writes bench/results/events.json.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadNow, machineInfo, writeResult } from './support.ts';
+import { loadNow, machineInfo, sharedData, writeResult } from './support.ts';
 import {
   CLASSIFIER_VERSION,
-  DEFAULT_TOPIC_TRAIN_PATH,
   classifyEvent,
-  classifyEventDesignKeywords,
   classifyEventRules,
   defaultEventClassifier,
   extractEntities,
-  readTopicCsv,
 } from '@himari/event-classification';
+import { EVENT_DATA, classifyEventDesignKeywords, readTopicCsv } from '@himari/event-classification/offline';
 
 const ITEMS = 20_000;
 const REPEATS = 5;
@@ -44,7 +42,7 @@ function measure(texts: readonly string[], fn: (t: string) => number): Throughpu
 
 export function runEventsBench(): Record<string, unknown> {
   const loadBefore = loadNow();
-  const source = readTopicCsv(DEFAULT_TOPIC_TRAIN_PATH).rows.map((r) => r.text);
+  const source = readTopicCsv(sharedData(EVENT_DATA.topicTrain)).rows.map((r) => r.text);
   const texts = Array.from({ length: ITEMS }, (_, i) => source[i % source.length] as string);
   const t0 = performance.now();
   const model = defaultEventClassifier().model;

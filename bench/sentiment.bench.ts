@@ -5,12 +5,13 @@
  * Writes bench/results/sentiment.json.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadNow, machineInfo, writeResult } from './support.ts';
-import { DEFAULT_MODEL_PATH, loadSentimentModel, readLabelledCsv, vaderBaseline } from '@himari/sentiment-model';
+import { loadNow, machineInfo, sharedData, writeResult } from './support.ts';
+import { DEFAULT_MODEL_PATH, loadSentimentModel } from '@himari/sentiment-model';
+import { SENTIMENT_DATA, readLabelledCsv, vaderBaseline } from '@himari/sentiment-model/offline';
 
 const SENTENCES = 20_000;
 const REPEATS = 5;
-const DATA = fileURLToPath(new URL('../../shared/data/twitter_financial_news_sentiment/train.csv', import.meta.url));
+const DATA = sharedData(SENTIMENT_DATA.tfnsTrain);
 const OUT = fileURLToPath(new URL('./results/sentiment.json', import.meta.url));
 
 export interface ThroughputResult {

@@ -1,7 +1,16 @@
 /** What every benchmark records beside its numbers, and where it writes them. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@himari/config';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** A path in the shared data folder: config `data.shared_dir` (env HIMARI_DATA_DIR), relative to the repo root. */
+export function sharedData(...rel: string[]): string {
+  return resolve(ROOT, loadConfig({ env: process.env }).data.shared_dir, ...rel);
+}
 
 export function loadNow(): number {
   return loadavg()[0] ?? 0;

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { experienceToJsonl, mulberry32, type Experience } from '@himari/cot';
+import type { Experience } from '@himari/cot';
+import { experienceToJsonl } from '@himari/cot/offline';
+import { mulberry32 } from '@himari/numeric';
 import { HIMARI_BIN, ROOT } from './support/env.ts';
 
 const exec = promisify(execFile);

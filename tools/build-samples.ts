@@ -14,7 +14,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { ASSET_RE, mulberry32 } from '@himari/contracts';
+import { ASSET_RE } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 import { normaliseRaw, type IngestOptions } from '@himari/ingest';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));

@@ -37,7 +37,7 @@ for (const project of projects) {
       const spec = m[1] ?? m[2];
       if (spec.startsWith('@himari/app-'))
         problems.push(`${rel}: imports an app (${spec}); apps are entry points, put shared code in a lib`);
-      if (/^@himari\/[^/]+\/(?!testing$|contract-suite$)/.test(spec))
+      if (/^@himari\/[^/]+\/(?!testing$|offline$|contract-suite$)/.test(spec))
         problems.push(`${rel}: deep import ${spec}; import the package's public entry`);
       if (spec.startsWith('.')) {
         const target = resolve(dirname(file), spec);

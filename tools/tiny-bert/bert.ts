@@ -6,7 +6,7 @@
  * self-attention with the additive −10000 mask, GELU feed-forward), the tanh pooler over [CLS], a linear classifier.
  */
 import { DataType, GraphBuilder } from './onnx-graph.ts';
-import { mulberry32 } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 
 export interface BertShape {
   vocabSize: number;

@@ -1,8 +1,7 @@
-export * from './deps.ts';
-export * from './registry.ts';
-export * from './process.ts';
-export * from './serve.ts';
-export * from './batch-run.ts';
-export * from './lines.ts';
+export { type PipelineDeps } from './deps.ts';
+export { isStage, ACTORS } from './registry.ts';
+export { createTransport, createStore, createScorer, startActors, namesFor, type SelectedScorer, type RunningActors } from './process.ts';
+export { serveActor, shutdownSignal, runActorProcess, type ServeOptions } from './serve.ts';
+export { runBatch, type RejectLine, type BatchRunOptions, type BatchRunSummary } from './batch-run.ts';
+export { readLines, isBlank, peekId, type RawLine } from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';
-export { calibrationKey } from './actors/calibrator.ts';

@@ -1,12 +1,14 @@
-import { EVENT_EVAL_SUBSETS, evalEvents, evalEventsMarkdown, type EventEvalSubset } from '@himari/event-classification';
-import { EVAL_SUBSETS, evalMarkdown, evalSentiment, type DataFormatOption, type EvalSubset } from '@himari/sentiment-model';
-import { parse, UsageError, type CommandContext } from '../context.ts';
+import { evalEvents, evalEventsMarkdown } from '@himari/event-classification/offline';
+import { SENTIMENT_DATA, evalMarkdown, evalSentiment, type DataFormatOption } from '@himari/sentiment-model/offline';
+import { EVAL_SUBSETS, type EvalSubset } from '@himari/text-classifier';
+import { numFlag, parse, sharedData, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `usage:
   himari eval sentiment --data FILE [--model FILE] [--json FILE] [--markdown FILE] [--format tfns|phrasebank]
-                        [--subset all|valid] [--min-agreement N] [--lm-dir DIR | --no-lm] [--allow-overlap]
+                        [--subset all|valid] [--min-agreement N] [--lm-dir DIR | --no-lm] [--allow-overlap] [--config FILE]
   himari eval events    --data FILE [--model FILE] [--json FILE] [--markdown FILE] [--subset all|valid] [--allow-overlap]
-  himari eval retrieval ...`;
+  himari eval retrieval ...
+--lm-dir defaults to loughran_mcdonald/ in the shared data folder (config data.shared_dir, env HIMARI_DATA_DIR).`;
 
 type Command = (args: string[], ctx: CommandContext) => Promise<number>;
 
@@ -44,17 +46,10 @@ async function loadRetrieval(ctx: CommandContext): Promise<Command | null> {
   return mod.evalRetrievalCommand;
 }
 
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got ${v}`);
-  return n;
-}
-
-function subsetOf<T extends string>(v: string | undefined, allowed: readonly T[]): T {
+function subsetOf(v: string | undefined): EvalSubset {
   const s = v ?? 'all';
-  if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`--subset must be ${allowed.join(' or ')}, got ${s}`);
-  return s as T;
+  if (!(EVAL_SUBSETS as readonly string[]).includes(s)) throw new UsageError(`--subset must be ${EVAL_SUBSETS.join(' or ')}, got ${s}`);
+  return s as EvalSubset;
 }
 
 async function evalSentimentCommand(args: string[], ctx: CommandContext): Promise<number> {
@@ -69,18 +64,20 @@ async function evalSentimentCommand(args: string[], ctx: CommandContext): Promis
     'lm-dir': { type: 'string' },
     'no-lm': { type: 'boolean', default: false },
     'allow-overlap': { type: 'boolean', default: false },
+    config: { type: 'string' },
   });
   if (!values.data) throw new UsageError(`eval sentiment needs --data FILE\n${USAGE}`);
   const format = values.format ?? 'auto';
   if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank')
     throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
-  const minAgreement = num(values['min-agreement'], 'min-agreement');
+  const minAgreement = numFlag(values['min-agreement'], 'min-agreement', { min: 0, max: 100 });
+  const lmDir = values['no-lm'] ? null : (values['lm-dir'] ?? sharedData(ctx, values.config, SENTIMENT_DATA.loughranMcDonald));
   ctx.stderr.write(`himari eval sentiment: scoring ${values.data} with ${values.model ?? 'the committed model'} and the baselines…\n`);
   const r = await evalSentiment({
     data: values.data,
     format: format as DataFormatOption,
-    subset: subsetOf<EvalSubset>(values.subset, EVAL_SUBSETS),
-    lmDir: values['no-lm'] ? null : values['lm-dir'],
+    subset: subsetOf(values.subset),
+    lmDir,
     allowOverlap: values['allow-overlap'],
     ...(values.model ? { model: values.model } : {}),
     ...(values.json ? { json: values.json } : {}),
@@ -109,7 +106,7 @@ async function evalEventsCommand(args: string[], ctx: CommandContext): Promise<n
   let last = 0;
   const r = await evalEvents({
     data: values.data,
-    subset: subsetOf<EventEvalSubset>(values.subset, EVENT_EVAL_SUBSETS),
+    subset: subsetOf(values.subset),
     allowOverlap: values['allow-overlap'],
     ...(values.model ? { model: values.model } : {}),
     ...(values.json ? { json: values.json } : {}),
