@@ -34,7 +34,7 @@ import {
 } from '@himari/llm';
 import { completion, createScriptedGenerator, startOpenAiServer, testDrafterSettings, unlimitedBudget } from '@himari/llm/testing';
 import { silentLogger } from '@himari/observability';
-import { quantile } from '@himari/numeric';
+import { parseNumber, quantile } from '@himari/numeric';
 import { createStore, startActors } from '@himari/pipeline';
 import { createLexiconScorer, toAsync } from '@himari/sentiment';
 import { sharedData } from './support.ts';
@@ -47,7 +47,7 @@ import { TINY_DECODER_ANSWER, writeTinyDecoder } from '../tools/tiny-gguf/tiny-o
 const FIXED_EVENT = makeScoredNews().event;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { n: { type: 'string', default: '100' } }, strict: true });
-const N = Number(values.n);
+const N = parseNumber(values.n, '--n', { integer: true, min: 1 });
 const CONCURRENCY = 4;
 
 interface Row {

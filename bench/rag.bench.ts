@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { ConfigSchema } from '@himari/config';
 import { ProjectEncoder, DEFAULT_ENCODER_PATH } from '@himari/embeddings';
 import { silentLogger } from '@himari/observability';
-import { mulberry32, quantile } from '@himari/numeric';
+import { mulberry32, parseNumber, quantile } from '@himari/numeric';
 import { FaissVectorIndex, probeFaiss, RetrievalService, type BackendName, type IndexKind } from '@himari/retrieval';
 import {
   buildForBench,
@@ -49,10 +49,10 @@ const { values } = parseArgs({
   options: { sizes: { type: 'string' }, 'budget-s': { type: 'string' }, 'ef-construction': { type: 'string' } },
 });
 /** HNSW build quality: 40 reached recall@10 0.82 at 1M even with efSearch 256, so the default builds deeper graphs. */
-const EF_CONSTRUCTION = Number(values['ef-construction'] ?? 100);
+const EF_CONSTRUCTION = parseNumber(values['ef-construction'] ?? '100', '--ef-construction', { integer: true, min: 1 });
 const EF_SEARCH_SWEEP = [16, 32, 64, 128, 256, 512, 1024];
-const SIZES = (values.sizes ?? '10000,100000,1000000').split(',').map(Number);
-const BUDGET_MS = Number(values['budget-s'] ?? 600) * 1000;
+const SIZES = (values.sizes ?? '10000,100000,1000000').split(',').map((s) => parseNumber(s, '--sizes', { integer: true, min: 1 }));
+const BUDGET_MS = parseNumber(values['budget-s'] ?? '600', '--budget-s', { above: 0 }) * 1000;
 const started = performance.now();
 const LOAD_AT_START = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
 const elapsed = (): number => performance.now() - started;

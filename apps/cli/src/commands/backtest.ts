@@ -13,7 +13,7 @@ import {
 import type { ConfigInput } from '@himari/config';
 import { createLogger } from '@himari/observability';
 import { calibrationServiceFrom, openLedger, PriceTable, readPrices } from '@himari/outcomes';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 
 const DEFAULT_LM_DIR = '../shared/data/loughran_mcdonald';
 
@@ -35,9 +35,12 @@ export async function backtestCommand(args: string[], ctx: CommandContext): Prom
   if (!values.news || !values.prices) throw new UsageError('backtest needs --news FILE (JSON lines) and --prices DIR|FILE (daily prices)');
 
   const backtest: Record<string, number> = {};
-  if (values['cost-bp'] !== undefined) backtest['cost_bp'] = Number(values['cost-bp']);
-  if (values.quantile !== undefined) backtest['quantile'] = Number(values.quantile);
-  if (values['min-assets'] !== undefined) backtest['min_assets'] = Number(values['min-assets']);
+  const costBp = numFlag(values['cost-bp'], 'cost-bp', { min: 0 });
+  const quantile = numFlag(values.quantile, 'quantile', { above: 0, max: 0.5 });
+  const minAssets = numFlag(values['min-assets'], 'min-assets', { integer: true, min: 2 });
+  if (costBp !== undefined) backtest['cost_bp'] = costBp;
+  if (quantile !== undefined) backtest['quantile'] = quantile;
+  if (minAssets !== undefined) backtest['min_assets'] = minAssets;
   const base = configFrom(ctx, values.config, {});
   // --model names the J5 backend; the config schema validates it (and lists the valid ones when it is wrong).
   const overrides = {
