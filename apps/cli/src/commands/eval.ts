@@ -1,6 +1,6 @@
 import { evalEvents, evalEventsMarkdown } from '@himari/event-classification/offline';
 import { SENTIMENT_DATA, evalMarkdown, evalSentiment, type DataFormatOption } from '@himari/sentiment-model/offline';
-import { EVAL_SUBSETS, type EvalSubset } from '@himari/text-classifier';
+import { EVAL_SUBSETS, type EvalOptions, type EvalSubset } from '@himari/text-classifier';
 import { numFlag, parse, sharedData, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `usage:
@@ -52,75 +52,86 @@ function subsetOf(v: string | undefined): EvalSubset {
   return s as EvalSubset;
 }
 
+/** The flags both classifiers' evaluations take, in the shared EvalOptions shape. */
+const EVAL_FLAGS = {
+  data: { type: 'string' },
+  model: { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  subset: { type: 'string' },
+  'allow-overlap': { type: 'boolean', default: false },
+} as const;
+
+type EvalFlagValues = { data?: string | undefined; model?: string | undefined; json?: string | undefined; markdown?: string | undefined };
+
+function evalOptions(
+  values: EvalFlagValues & { subset?: string | undefined; 'allow-overlap'?: boolean | undefined },
+  need: string,
+): EvalOptions {
+  if (!values.data) throw new UsageError(`${need}\n${USAGE}`);
+  return {
+    data: values.data,
+    subset: subsetOf(values.subset),
+    allowOverlap: values['allow-overlap'] ?? false,
+    ...(values.model ? { model: values.model } : {}),
+    ...(values.json ? { json: values.json } : {}),
+    ...(values.markdown ? { markdown: values.markdown } : {}),
+  };
+}
+
+/** Warnings and the summary line on stderr, the Markdown report on stdout. */
+function printReport(
+  ctx: CommandContext,
+  what: string,
+  r: { n: number; seconds: number; warnings: string[] },
+  markdown: string,
+  values: EvalFlagValues,
+): number {
+  for (const w of r.warnings) ctx.stderr.write(`WARNING: ${w}\n`);
+  ctx.stdout.write(markdown);
+  ctx.stderr.write(
+    `himari eval ${what}: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`,
+  );
+  return 0;
+}
+
 async function evalSentimentCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse(args, {
-    data: { type: 'string' },
-    model: { type: 'string' },
-    json: { type: 'string' },
-    markdown: { type: 'string' },
+    ...EVAL_FLAGS,
     format: { type: 'string' },
-    subset: { type: 'string' },
     'min-agreement': { type: 'string' },
     'lm-dir': { type: 'string' },
     'no-lm': { type: 'boolean', default: false },
-    'allow-overlap': { type: 'boolean', default: false },
     config: { type: 'string' },
   });
-  if (!values.data) throw new UsageError(`eval sentiment needs --data FILE\n${USAGE}`);
+  const base = evalOptions(values, 'eval sentiment needs --data FILE');
   const format = values.format ?? 'auto';
   if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank')
     throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
   const minAgreement = numFlag(values['min-agreement'], 'min-agreement', { min: 0, max: 100 });
   const lmDir = values['no-lm'] ? null : (values['lm-dir'] ?? sharedData(ctx, values.config, SENTIMENT_DATA.loughranMcDonald));
-  ctx.stderr.write(`himari eval sentiment: scoring ${values.data} with ${values.model ?? 'the committed model'} and the baselines…\n`);
+  ctx.stderr.write(`himari eval sentiment: scoring ${base.data} with ${values.model ?? 'the committed model'} and the baselines…\n`);
   const r = await evalSentiment({
-    data: values.data,
+    ...base,
     format: format as DataFormatOption,
-    subset: subsetOf(values.subset),
     lmDir,
-    allowOverlap: values['allow-overlap'],
-    ...(values.model ? { model: values.model } : {}),
-    ...(values.json ? { json: values.json } : {}),
-    ...(values.markdown ? { markdown: values.markdown } : {}),
     ...(minAgreement !== undefined ? { minAgreement } : {}),
   });
-  for (const w of r.warnings) ctx.stderr.write(`WARNING: ${w}\n`);
-  ctx.stdout.write(evalMarkdown(r));
-  ctx.stderr.write(
-    `himari eval sentiment: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`,
-  );
-  return 0;
+  return printReport(ctx, 'sentiment', r, evalMarkdown(r), values);
 }
 
 async function evalEventsCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parse(args, {
-    data: { type: 'string' },
-    model: { type: 'string' },
-    json: { type: 'string' },
-    markdown: { type: 'string' },
-    subset: { type: 'string' },
-    'allow-overlap': { type: 'boolean', default: false },
-  });
-  if (!values.data) throw new UsageError(`eval events needs --data FILE (text,label with the 20 topic ids)\n${USAGE}`);
-  ctx.stderr.write(`himari eval events: scoring ${values.data} with ${values.model ?? 'the committed topic model'} and the baselines…\n`);
+  const { values } = parse(args, EVAL_FLAGS);
+  const base = evalOptions(values, 'eval events needs --data FILE (text,label with the 20 topic ids)');
+  ctx.stderr.write(`himari eval events: scoring ${base.data} with ${values.model ?? 'the committed topic model'} and the baselines…\n`);
   let last = 0;
   const r = await evalEvents({
-    data: values.data,
-    subset: subsetOf(values.subset),
-    allowOverlap: values['allow-overlap'],
-    ...(values.model ? { model: values.model } : {}),
-    ...(values.json ? { json: values.json } : {}),
-    ...(values.markdown ? { markdown: values.markdown } : {}),
+    ...base,
     onProgress: (done, total) => {
       if (Date.now() - last < 2000 && done < total) return;
       last = Date.now();
       ctx.stderr.write(`himari eval events: ${done}/${total} rows classified\n`);
     },
   });
-  for (const w of r.warnings) ctx.stderr.write(`WARNING: ${w}\n`);
-  ctx.stdout.write(evalEventsMarkdown(r));
-  ctx.stderr.write(
-    `himari eval events: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`,
-  );
-  return 0;
+  return printReport(ctx, 'events', r, evalEventsMarkdown(r), values);
 }

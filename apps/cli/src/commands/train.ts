@@ -3,7 +3,15 @@ import { DEFAULT_EVENT_MODEL_NAME, DEFAULT_EVENT_MODEL_PATH } from '@himari/even
 import { EVENT_DATA, trainEventModel, tuneEventModel } from '@himari/event-classification/offline';
 import { DEFAULT_MODEL_PATH } from '@himari/sentiment-model';
 import { LOCAL_MODEL_DIR, SENTIMENT_DATA, trainSentiment, tuneSentiment, type DataFormatOption } from '@himari/sentiment-model/offline';
-import { CLASSIFIER_METHODS, type ClassifierHyper, type ClassifierMethod, type CvResult } from '@himari/text-classifier';
+import {
+  CLASSIFIER_METHODS,
+  type ClassifierHyper,
+  type ClassifierMethod,
+  type CvResult,
+  type Metrics,
+  type TrainProgress,
+  type TrainReport,
+} from '@himari/text-classifier';
 import { numFlag, parse, sharedData, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `usage:
@@ -50,6 +58,18 @@ function throttled(ctx: CommandContext, ms = 2000): (line: () => string) => void
 const f4 = (x: number): string => x.toFixed(4);
 const LOCAL_EVENT_MODEL_NAME = 'local-topic-logreg@1';
 
+/** The flags both models take, in the shared TrainOptions/TuneOptions shape. */
+const TRAIN_FLAGS = {
+  data: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  'valid-fraction': { type: 'string' },
+  name: { type: 'string' },
+  tune: { type: 'boolean', default: false },
+  folds: { type: 'string' },
+  config: { type: 'string' },
+} as const;
+
 /** The split flags both models share, checked. */
 function splitFlags(values: { seed?: string | undefined; 'valid-fraction'?: string | undefined }): {
   seed?: number;
@@ -60,27 +80,59 @@ function splitFlags(values: { seed?: string | undefined; 'valid-fraction'?: stri
   return { ...(seed !== undefined ? { seed } : {}), ...(validFraction !== undefined ? { validFraction } : {}) };
 }
 
-function cvLine(r: CvResult): string {
-  return `${JSON.stringify(r.candidate)}  accuracy ${f4(r.accuracy)}  macro F1 ${f4(r.macro_f1)}  weighted F1 ${f4(r.weighted_f1)}  features ${r.features}  (${r.seconds.toFixed(0)} s)`;
+/** `--tune`: one line per grid point on stdout as it finishes, then the best; no model is written. */
+async function tuneCommand(
+  ctx: CommandContext,
+  what: string,
+  data: string,
+  foldsFlag: string | undefined,
+  tune: (o: { folds?: number; onResult: (r: CvResult) => void }) => Promise<CvResult[]>,
+): Promise<number> {
+  const folds = numFlag(foldsFlag, 'folds', { integer: true, min: 2 });
+  ctx.stderr.write(
+    `himari train ${what} --tune: cross-validation inside the training part of ${data} (the carved validation rows are not used)\n`,
+  );
+  const line = (r: CvResult): string =>
+    `${JSON.stringify(r.candidate)}  accuracy ${f4(r.accuracy)}  macro F1 ${f4(r.macro_f1)}  weighted F1 ${f4(r.weighted_f1)}  features ${r.features}  (${r.seconds.toFixed(0)} s)`;
+  const results = await tune({ ...(folds !== undefined ? { folds } : {}), onResult: (r) => ctx.stdout.write(`${line(r)}\n`) });
+  ctx.stdout.write(`best: ${JSON.stringify(results[0]?.candidate)}\n`);
+  return 0;
+}
+
+/** L-BFGS progress on stderr, throttled. */
+function progressOf(ctx: CommandContext, what: string): (p: TrainProgress) => void {
+  const progress = throttled(ctx);
+  const t0 = Date.now();
+  return ({ iteration, loss }) =>
+    progress(
+      () => `himari train ${what}: L-BFGS iteration ${iteration}, loss ${loss.toFixed(6)} (${Math.round((Date.now() - t0) / 1000)} s)`,
+    );
+}
+
+/** The summary of a training run; `rows` says what the row count counts, `validNote` what the validation scores are of. */
+function printTrained(ctx: CommandContext, r: TrainReport<Metrics>, rows: string, validNote: string): void {
+  ctx.stdout.write(
+    `trained ${r.model} (${r.model_version}) on ${r.train_rows} ${rows}, ${r.features} features, ` +
+      `${r.iterations} iterations${r.converged ? '' : ' (NOT converged)'}, ${r.seconds.toFixed(1)} s -> ${r.out} (${r.bytes} bytes)\n`,
+  );
+  if (r.valid)
+    ctx.stdout.write(
+      `validation (${r.valid.n} rows${validNote}): accuracy ${f4(r.valid.accuracy)}  macro F1 ${f4(r.valid.macro_f1)}  weighted F1 ${f4(r.valid.weighted_f1)}\n`,
+    );
 }
 
 async function trainSentimentCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse(args, {
-    data: { type: 'string' },
-    out: { type: 'string' },
-    seed: { type: 'string' },
+    ...TRAIN_FLAGS,
     format: { type: 'string' },
-    'valid-fraction': { type: 'string' },
     'min-agreement': { type: 'string' },
-    name: { type: 'string' },
     method: { type: 'string' },
     l2: { type: 'string' },
     'class-weight': { type: 'string' },
-    tune: { type: 'boolean', default: false },
-    folds: { type: 'string' },
-    config: { type: 'string' },
   });
   const format = values.format ?? 'auto';
+  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank')
+    throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
   const method = values.method;
   if (method !== undefined && !(CLASSIFIER_METHODS as readonly string[]).includes(method)) {
     throw new UsageError(`--method must be one of ${CLASSIFIER_METHODS.join(', ')}, got ${method}`);
@@ -94,117 +146,46 @@ async function trainSentimentCommand(args: string[], ctx: CommandContext): Promi
     ...(l2 !== undefined ? { l2 } : {}),
     ...(classWeight !== undefined ? { classWeight } : {}),
   };
-  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank')
-    throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
   const defaultData = sharedData(ctx, values.config, SENTIMENT_DATA.tfnsTrain);
   const data = values.data ?? defaultData;
-  const split = splitFlags(values);
   const minAgreement = numFlag(values['min-agreement'], 'min-agreement', { min: 0, max: 100 });
-  const agreement = minAgreement !== undefined ? { minAgreement } : {};
-
-  if (values.tune) {
-    const folds = numFlag(values.folds, 'folds', { integer: true, min: 2 });
-    ctx.stderr.write(
-      `himari train sentiment --tune: cross-validation inside the training part of ${data} (the carved validation rows are not used)\n`,
-    );
-    const results = await tuneSentiment({
-      data,
-      format: format as DataFormatOption,
-      ...split,
-      ...agreement,
-      ...(folds !== undefined ? { folds } : {}),
-      onResult: (r) => ctx.stdout.write(`${cvLine(r)}\n`),
-    });
-    ctx.stdout.write(`best: ${JSON.stringify(results[0]?.candidate)}\n`);
-    return 0;
-  }
+  const common = {
+    data,
+    format: format as DataFormatOption,
+    ...splitFlags(values),
+    ...(minAgreement !== undefined ? { minAgreement } : {}),
+  };
+  if (values.tune) return tuneCommand(ctx, 'sentiment', data, values.folds, (o) => tuneSentiment({ ...common, ...o }));
 
   const out = values.out ?? defaultOut(data, defaultData, DEFAULT_MODEL_PATH, 'logreg');
   ctx.stderr.write(`himari train sentiment: ${data} -> ${out}\n`);
-  const progress = throttled(ctx);
-  const t0 = Date.now();
   const r = await trainSentiment({
-    data,
+    ...common,
     out,
-    format: format as DataFormatOption,
     hyper,
-    ...split,
-    ...agreement,
     ...(values.name ? { name: values.name } : {}),
-    onProgress: ({ iteration, loss }) =>
-      progress(
-        () => `himari train sentiment: L-BFGS iteration ${iteration}, loss ${loss.toFixed(6)} (${Math.round((Date.now() - t0) / 1000)} s)`,
-      ),
+    onProgress: progressOf(ctx, 'sentiment'),
   });
-  ctx.stdout.write(
-    `trained ${r.model} (${r.model_version}) on ${r.train_rows} ${r.format} rows (${r.valid_rows} held out), ${r.features} features, ` +
-      `${r.iterations} iterations${r.converged ? '' : ' (NOT converged)'}, ${r.seconds.toFixed(1)} s -> ${r.out} (${r.bytes} bytes)\n`,
-  );
-  if (r.valid)
-    ctx.stdout.write(
-      `validation (${r.valid.n} rows): accuracy ${f4(r.valid.accuracy)}  macro F1 ${f4(r.valid.macro_f1)}  weighted F1 ${f4(r.valid.weighted_f1)}\n`,
-    );
+  printTrained(ctx, r, `${r.format} rows (${r.valid_rows} held out)`, '');
   return 0;
 }
 
 async function trainEventsCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parse(args, {
-    data: { type: 'string' },
-    out: { type: 'string' },
-    seed: { type: 'string' },
-    'valid-fraction': { type: 'string' },
-    name: { type: 'string' },
-    tune: { type: 'boolean', default: false },
-    folds: { type: 'string' },
-    config: { type: 'string' },
-  });
+  const { values } = parse(args, TRAIN_FLAGS);
   if (values.name !== undefined && !/^[a-z0-9-]+@\d+$/.test(values.name))
     throw new UsageError(`--name must look like name@1 (lower case, digits, dashes), got ${values.name}`);
   const defaultData = sharedData(ctx, values.config, EVENT_DATA.topicTrain);
   const data = values.data ?? defaultData;
-  const split = splitFlags(values);
-
-  if (values.tune) {
-    const folds = numFlag(values.folds, 'folds', { integer: true, min: 2 });
-    ctx.stderr.write(
-      `himari train events --tune: cross-validation inside the training part of ${data} (the carved validation rows are not used)\n`,
-    );
-    const results = await tuneEventModel({
-      data,
-      ...split,
-      ...(folds !== undefined ? { folds } : {}),
-      onResult: (r) => ctx.stdout.write(`${cvLine(r)}\n`),
-    });
-    ctx.stdout.write(`best: ${JSON.stringify(results[0]?.candidate)}\n`);
-    return 0;
-  }
+  const common = { data, ...splitFlags(values) };
+  if (values.tune) return tuneCommand(ctx, 'events', data, values.folds, (o) => tuneEventModel({ ...common, ...o }));
 
   const isDefaultData = resolve(data) === resolve(defaultData);
   const out = values.out ?? defaultOut(data, defaultData, DEFAULT_EVENT_MODEL_PATH, 'event-logreg');
   // EventInfo.classifier must not claim the committed model's name for weights trained on something else.
   const name = values.name ?? (isDefaultData ? DEFAULT_EVENT_MODEL_NAME : LOCAL_EVENT_MODEL_NAME);
   ctx.stderr.write(`himari train events: ${data} -> ${out}\n`);
-  const progress = throttled(ctx);
-  const t0 = Date.now();
-  const r = await trainEventModel({
-    data,
-    out,
-    name,
-    ...split,
-    onProgress: ({ iteration, loss }) =>
-      progress(
-        () => `himari train events: L-BFGS iteration ${iteration}, loss ${loss.toFixed(6)} (${Math.round((Date.now() - t0) / 1000)} s)`,
-      ),
-  });
-  ctx.stdout.write(
-    `trained ${r.model} (${r.model_version}) on ${r.train_rows} rows (${r.valid_rows} held out, ${r.excluded_rows} of excluded topics), ` +
-      `${r.features} features, ${r.iterations} iterations${r.converged ? '' : ' (NOT converged)'}, ${r.seconds.toFixed(1)} s -> ${r.out} (${r.bytes} bytes)\n`,
-  );
-  if (r.valid) {
-    ctx.stdout.write(
-      `validation (${r.valid.n} rows, topic model alone): accuracy ${f4(r.valid.accuracy)}  macro F1 ${f4(r.valid.macro_f1)}  weighted F1 ${f4(r.valid.weighted_f1)}\n` +
-        `full comparison: himari eval events --data ${data} --subset valid\n`,
-    );
-  }
+  const r = await trainEventModel({ ...common, out, name, onProgress: progressOf(ctx, 'events') });
+  printTrained(ctx, r, `rows (${r.valid_rows} held out, ${r.excluded_rows} of excluded topics)`, ', topic model alone');
+  if (r.valid) ctx.stdout.write(`full comparison: himari eval events --data ${data} --subset valid\n`);
   return 0;
 }
