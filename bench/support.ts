@@ -31,3 +31,31 @@ export function writeResult(file: string, result: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
 }
+
+/**
+ * Single-threaded throughput of `fn` over `texts`: one warm-up pass, then `repeats` timed passes; the median and every
+ * pass, in texts per second. `fn` returns a number that goes into a sink, so the work cannot be optimised away.
+ */
+export function timedPasses(texts: readonly string[], fn: (t: string) => number, repeats: number): { perS: number; passes: number[] } {
+  let sink = 0;
+  for (const t of texts) sink += fn(t);
+  const passes: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const t of texts) sink += fn(t);
+    passes.push(texts.length / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
+  if (Number.isNaN(sink)) throw new Error('NaN in the sink');
+  const sorted = [...passes].sort((a, b) => a - b);
+  return { perS: sorted[Math.floor(sorted.length / 2)] as number, passes };
+}
+
+/** What a text-throughput result records about its run, beside the numbers. */
+export function passesMeta(texts: readonly string[], repeats: number): Record<string, unknown> {
+  return {
+    mean_chars: Math.round(texts.reduce((s, t) => s + t.length, 0) / texts.length),
+    repeats,
+    statistic: 'median of passes',
+    threads: 1,
+  };
+}
