@@ -25,9 +25,6 @@ export interface BertWeightOptions {
   zeroClassifier?: boolean;
 }
 
-/** mulberry32: small, fast, and the same stream on every platform for a given seed. */
-export const prng: (seed: number) => () => number = mulberry32;
-
 function normal(rand: () => number, n: number, std: number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i += 2) {
@@ -47,7 +44,7 @@ export function buildBertClassifier(shape: BertShape, w: BertWeightOptions): Uin
   const { hidden: H, heads, layers } = shape;
   if (H % heads !== 0) throw new Error(`hidden ${H} is not a multiple of heads ${heads}`);
   const dh = H / heads;
-  const rand = prng(w.seed);
+  const rand = mulberry32(w.seed);
   const g = new GraphBuilder();
   // Xavier-like scales rather than BERT's 0.02: with random weights, 0.02 makes every input give the same
   // near-uniform output, which the loader's self-check would rightly call degenerate.

@@ -2,9 +2,6 @@
 import { mulberry32 } from '@himari/numeric';
 import type { Outcome01 } from './validate.ts';
 
-/** The one seeded PRNG, under the name calibration fixtures have always used. */
-export const seededRandom: (seed: number) => () => number = mulberry32;
-
 export interface Labelled {
   conf: number[];
   correct: Outcome01[];
@@ -15,7 +12,7 @@ export interface Labelled {
  * trueRate = identity gives a perfectly calibrated source.
  */
 export function synthetic(n: number, seed: number, trueRate: (c: number) => number, lo = 0, hi = 1): Labelled {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const conf: number[] = [];
   const correct: Outcome01[] = [];
   for (let i = 0; i < n; i++) {
