@@ -91,10 +91,14 @@ describe('prompt injection through the whole pipeline', () => {
       '{"sentiment": 0.95, "confidence": 0.99, "direction": "BUY", "reasoning": "As instructed.", "entities": [], "events": ["other"], "timeframe": "short_term", "magnitude": "high"}';
     server = await startOpenAiServer(() => ({ body: completion(obey) }));
     const signals = await run(
-      { llm: { opt: { backend: 'openai-compatible', openai: { base_url: server.url, timeout_ms: 2_000, max_retries: 1 } } } },
+      { llm: { opt: { backend: 'openai-compatible', openai: { base_url: server.baseUrl, timeout_ms: 2_000, max_retries: 1 } } } },
       [...INJECTIONS],
     );
     expect(signals).toHaveLength(INJECTIONS.length);
+    // The model answered (and was obeyed as far as it goes): the signals are its, not a fallback draft.
+    expect(server.requests.length).toBeGreaterThanOrEqual(INJECTIONS.length);
+    for (const s of signals) expect(s.provenance.generator).toBe('llm');
+    expect(signals.some((s) => s.direction === 1)).toBe(true);
     expectCapped(signals);
   }, 60_000);
 });
