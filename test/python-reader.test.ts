@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup } from './support/cleanup.ts';
 import { HIMARI_BIN, NATS_URL, REDIS_URL, ROOT, uniquePrefixes } from './support/env.ts';
@@ -150,5 +151,35 @@ describe('the Python reader against a Redis the distributed pipeline wrote', () 
     }
     expect(cli[assets.indexOf('NVDA')]!.signal_id).toBe('py-nvda-new');
     expect(py[assets.indexOf('SPY')]!.features[3]).toBe(1);
+
+    // A rerun of the file gets a fresh bus prefix, so its applied markers are its own: Redis takes every signal again
+    // (the markers were once shared across prefixes, and a rerun was reported stored but never written).
+    const redis = new Redis(REDIS_URL);
+    try {
+      expect(await redis.get(`${prefixes.keys}:stats:applied_count`)).toBe('6');
+      const rerun = await exec(
+        process.execPath,
+        [
+          HIMARI_BIN,
+          'run',
+          '--input',
+          input,
+          '--output',
+          join(dir, 'out2.jsonl'),
+          '--rejects',
+          join(dir, 'rej2.jsonl'),
+          '--nats',
+          NATS_URL,
+          '--redis',
+          REDIS_URL,
+        ],
+        { cwd: ROOT, env },
+      );
+      expect(rerun.stderr).toMatch(/6 items, 6 signals, 0 rejected/);
+      expect(rerun.stderr).not.toMatch(/ALREADY APPLIED/);
+      expect(await redis.get(`${prefixes.keys}:stats:applied_count`)).toBe('12');
+    } finally {
+      redis.disconnect();
+    }
   }, 180_000);
 });
