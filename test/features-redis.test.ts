@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createFeatureInjector, createNearCache, type LlmFeatures } from '@himari/features';
 import { createMemorySignalStore, createRedisSignalStore, createRedisUpdateFeed, type SignalStore } from '@himari/signal-store';
@@ -220,4 +221,63 @@ describe('feature injector over Redis', () => {
       dead.disconnect();
     }
   });
+
+  it('update feed: goes live when Redis comes up after it, and again after a restart (forgetting the cache each time)', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const url = `redis://127.0.0.1:${port}`;
+    const start = (): ChildProcess =>
+      spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const stop = async (p: ChildProcess): Promise<void> => {
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGKILL');
+      await exited;
+    };
+    const keys = testStoreOptions('feedtest').keys;
+    const errors: unknown[] = [];
+    const feed = createRedisUpdateFeed(url, keys, { onError: (e) => errors.push(e) });
+    const resets: number[] = [];
+    const updates: string[] = [];
+    feed.listen({ update: (a) => updates.push(a), reset: () => resets.push(Date.now()) });
+    // Nothing listens yet: the feed's first connection is refused.
+    await until(
+      'a refused connection',
+      async () => errors.length,
+      (n) => n > 0,
+    );
+    expect(feed.live).toBe(false);
+    let server = start();
+    try {
+      await until('the feed to go live after a late start', async () => feed.live, Boolean, 10_000);
+      const writer = new Redis(url);
+      writer.on('error', () => undefined);
+      await createRedisSignalStore(writer, testStoreOptions('feedtest')).apply(makeSignal({ id: 'a', asset: 'SOL' }));
+      await until(
+        'the update',
+        async () => updates.length,
+        (n) => n === 1,
+      );
+      expect(updates).toEqual(['SOL']);
+      const before = resets.length;
+      await stop(server);
+      await until(
+        'the feed to go down',
+        async () => feed.live,
+        (l) => !l,
+      );
+      server = start();
+      await until('the feed to come back', async () => feed.live, Boolean, 15_000);
+      // Down and up again: both times the listeners were told to forget what they held.
+      expect(resets.length).toBeGreaterThanOrEqual(before + 2);
+      await createRedisSignalStore(writer, testStoreOptions('feedtest')).apply(makeSignal({ id: 'b', asset: 'ADA' }));
+      await until(
+        'the update after the restart',
+        async () => updates.length,
+        (n) => n === 2,
+      );
+      writer.disconnect();
+    } finally {
+      await feed.close();
+      await stop(server);
+    }
+  }, 40_000);
 });

@@ -47,28 +47,24 @@ export function createRedisUpdateFeed(url: string, keys: Pick<StoreKeys, 'update
   sub.on('message', (_channel: string, asset: string) => {
     for (const l of listeners) l.update(asset);
   });
-  let subscribed = false;
   const subscribe = (): void => {
     // Idempotent on the server; its answer comes after any SUBSCRIBE that ioredis re-sent on a reconnect, so from
     // then on no update can slip past. Whatever was written while down is unknown: listeners reset.
     sub
       .subscribe(keys.updates)
       .then(() => {
-        subscribed = true;
         if (closed) return;
         live = true;
         resetAll();
       })
       .catch((err: unknown) => o.onError?.(err));
   };
-  // 'ready' also fires on each reconnect, before ioredis's own resubscribe has been answered.
+  // 'ready' fires on the first connection and on each reconnect (before ioredis's own resubscribe is answered),
+  // also when Redis was down at start and came up later.
   sub.on('ready', () => {
-    if (!closed && subscribed) subscribe();
+    if (!closed) subscribe();
   });
-  sub
-    .connect()
-    .then(subscribe)
-    .catch((err: unknown) => o.onError?.(err));
+  sub.connect().catch((err: unknown) => o.onError?.(err));
 
   return {
     get live() {
