@@ -5,6 +5,10 @@ import { createMemorySignalStore, createRedisSignalStore, createRedisUpdateFeed,
 import { fakeClock, makeSignal, testStoreOptions } from '@himari/signal-store/testing';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '@himari/config';
+import { busNames, encode, Stage } from '@himari/contracts';
+import { silentLogger } from '@himari/observability';
+import { ACTORS, type PipelineDeps } from '@himari/pipeline';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const T0 = 1_700_000_000_000;
@@ -280,4 +284,29 @@ describe('feature injector over Redis', () => {
       await stop(server);
     }
   }, 40_000);
+
+  it('the feature-injector actor answers through its near cache (with Redis) and closes its feed on stop', async () => {
+    const { store, prefix } = setup();
+    const bus = `b${randomUUID().slice(0, 8)}`;
+    const config = loadConfig({
+      overrides: {
+        redis: { url: REDIS_URL, key_prefix: prefix, signal_ttl_s: 3600 },
+        nats: { prefix: bus },
+        features: { budget_ms: ROOMY },
+      },
+    });
+    const deps = { config, names: busNames(bus), store, clock: Date.now, log: silentLogger() } as unknown as PipelineDeps;
+    const actor = ACTORS[Stage.featureInjector](deps);
+    const dispose = await actor.start?.();
+    try {
+      await store.apply(makeSignal({ id: 'a', sentiment: 0.3 }));
+      const ask = async (): Promise<LlmFeatures> =>
+        JSON.parse(new TextDecoder().decode(await actor.services![0]!.handle(encode({ v: 1, asset: 'BTC' })))) as LlmFeatures;
+      const first = await ask();
+      expect(first).toMatchObject({ signal_id: 'a', profile: 'design', status: 'ok' });
+      await until('an answer from the near cache', ask, (f) => f.source === 'near_cache');
+    } finally {
+      if (dispose) await dispose();
+    }
+  });
 });
