@@ -43,6 +43,7 @@ export {
   GroundingResult,
   RagGroundResponse,
   FeaturesRequest,
+  SOURCE_SUMMARY_CHARS,
 } from './messages.ts';
 export { encode, decodeRaw, decodeAs, formatIssues, DecodeError } from './codec.ts';
 export { TOPIC_SCHEMAS, type TypedTopic, type TopicMessage } from './topics.ts';

@@ -8,6 +8,7 @@ export {
   type LlmProvenance,
   type ParsedOutput,
   type AssembleInput,
+  sourceSummary,
 } from './draft.ts';
 export {
   DEFAULT_DIRECTION_THRESHOLD,

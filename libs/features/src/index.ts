@@ -1,13 +1,14 @@
+export { createFeatureInjector, FeatureConfigError, type FeatureInjector, type FeatureInjectorOptions } from './injector.ts';
 export {
-  createFeatureInjector,
-  fromSnapshot,
+  FeatureProfile,
   FeatureStatus,
+  FEATURE_COUNT,
+  DESIGN_DECAY_S,
+  fromSnapshot,
+  neutralValues,
+  type FeatureSource,
   type FeatureValues,
   type LlmFeatures,
-  FEATURE_COUNT,
-  NEUTRAL,
-  type FeatureInjectorOptions,
-  type FeatureInjector,
-  FeatureConfigError,
-} from './injector.ts';
+} from './profiles.ts';
+export { createNearCache, type NearCache, type NearCacheOptions, type NearCacheStats } from './near-cache.ts';
 export { formatFeaturesJson, FEATURE_NAMES } from './format.ts';

@@ -5,3 +5,4 @@ export { serveActor, shutdownSignal, runActorProcess, type ServeOptions } from '
 export { runBatch, type RejectLine, type BatchRunOptions, type BatchRunSummary } from './batch-run.ts';
 export { readLines, isBlank, peekId, type RawLine } from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';
+export { guardSignal, GuardFlag, type GuardOutcome } from './actors/signal-guards.ts';
