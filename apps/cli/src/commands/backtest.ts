@@ -13,9 +13,7 @@ import {
 import type { ConfigInput } from '@himari/config';
 import { createLogger } from '@himari/observability';
 import { calibrationServiceFrom, openLedger, PriceTable, readPrices } from '@himari/outcomes';
-import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
-
-const DEFAULT_LM_DIR = '../shared/data/loughran_mcdonald';
+import { configFrom, numFlag, parse, sharedData, UsageError, type CommandContext } from '../context.ts';
 
 export async function backtestCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse(args, {
@@ -53,7 +51,7 @@ export async function backtestCommand(args: string[], ctx: CommandContext): Prom
   const config = configFrom(ctx, values.config, overrides);
   const log = createLogger({ name: 'himari-backtest', level: config.observability.log_level });
 
-  const lmDir = values.lm ?? DEFAULT_LM_DIR;
+  const lmDir = values.lm ?? sharedData(ctx, values.config, 'loughran_mcdonald');
   let lm: LoughranMcDonald | null = null;
   if (lmDir !== 'none') {
     if (!existsSync(resolve(lmDir))) {
