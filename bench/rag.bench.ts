@@ -21,7 +21,7 @@ import { ConfigSchema } from '@himari/config';
 import { ProjectEncoder, DEFAULT_ENCODER_PATH } from '@himari/embeddings';
 import { silentLogger } from '@himari/observability';
 import { mulberry32, parseNumber, quantile } from '@himari/numeric';
-import { FaissVectorIndex, probeFaiss, RetrievalService, type BackendName, type IndexKind } from '@himari/retrieval';
+import { FaissVectorIndex, probeFaiss, RetrievalService, type BackendName } from '@himari/retrieval';
 import {
   buildForBench,
   defaultParams,

@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dot } from '@himari/numeric';
-import { loadHnswlib, probeFaiss, type BackendName, type BruteIndex, type FaissIndex, type HnswIndex } from './backend.ts';
+import { loadHnswlib, probeFaiss, type BackendName, type FaissIndex, type HnswIndex } from './backend.ts';
 
 export type IndexKind = 'flat' | 'ivf' | 'hnsw';
 

@@ -4,7 +4,7 @@ import { DEFAULT_ENCODER_PATH, loadTransformersEncoder, ProjectEncoder } from '@
 import { dedupeTexts, readSentimentTexts, readStocknet, STOCKNET_EVAL_FROM } from '@himari/embeddings/offline';
 import { paramsFrom, probeFaiss } from '@himari/retrieval';
 import { bowRanker, denseRanker, evaluateIndexes, evaluateRetrieval, tfidfRanker, type Ranker } from '@himari/retrieval/offline';
-import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
+import { configFrom, numFlag, parse, type CommandContext } from '../context.ts';
 
 const USAGE = `usage: himari eval retrieval [--data DIR] [--json FILE] [--encoder FILE] [--transformers-dir DIR]
                              [--index-docs N] [--no-index] [--topic-limit N] [--config FILE]
