@@ -59,7 +59,7 @@ describe('evaluateHoldout', () => {
     expect(informative.summary_calibrated.collapsed).toBe(false);
     // Confidence with no link to the outcome: Platt maps it to about the hit rate, ECE is small, and the report says
     // that the confidence carries no information.
-    const noise = labels(10_000, 7).map((l, i) => ({
+    const noise = labels(10_000, 7).map((l, i): LabelRecord => ({
       ...l,
       raw_confidence: 0.5 + ((i * 7919) % 100) / 1000,
       correct: (i * 104729) % 7 < 4 ? 1 : 0,
