@@ -10,7 +10,7 @@
  *
  * When nothing is found the judgement abstains and J5's direction stands.
  */
-import { ALIASES, isMarketProxy, roleOf, type AssetRole } from './assets.ts';
+import { ALIASES, isMarketProxy, roleOf, type Alias, type AssetRole } from './assets.ts';
 import { EVENT_PATTERNS, HOLD_PATTERNS, QUESTION_RE, ROUTINE_RE } from './patterns.ts';
 
 export type Direction = -1 | 0 | 1;
@@ -155,12 +155,23 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Every alias in one expression, longest first, so that a headline is scanned once for all known names. */
+const ALIAS_RE = new RegExp(
+  `(?<![\\w&])(?:${[...new Set(ALIASES.map((a) => a.text))]
+    .sort((x, y) => y.length - x.length)
+    .map(escapeRe)
+    .join('|')})(?!\\w)`,
+  'gi',
+);
+const ALIASES_BY_TEXT = new Map<string, Alias[]>();
+for (const a of ALIASES) ALIASES_BY_TEXT.set(a.text, [...(ALIASES_BY_TEXT.get(a.text) ?? []), a]);
+
 /** Names of any known symbol, plus the target's own ticker written out ("AA", "(A)", "$FTT", "NYSE:A"). */
 function findMentions(raw: string, asset: string): Mention[] {
   const out: Mention[] = [];
-  for (const a of ALIASES) {
-    const re = new RegExp(`(?<![\\w&])${escapeRe(a.text)}(?!\\w)`, 'gi');
-    for (const m of raw.matchAll(re)) {
+  ALIAS_RE.lastIndex = 0;
+  for (const m of raw.matchAll(ALIAS_RE)) {
+    for (const a of ALIASES_BY_TEXT.get(m[0].toLowerCase()) ?? []) {
       if (a.proper && !/^[A-Z]/.test(m[0])) continue;
       out.push({ ticker: a.ticker, start: m.index, end: m.index + m[0].length });
     }
@@ -282,10 +293,12 @@ function assetText(text: string, clauses: readonly Clause[], mentions: readonly 
   return { parts, pre: pres.join(JOIN), assetAt };
 }
 
+const ANY_EVENT: readonly RegExp[] = EVENT_PATTERNS.map((p) => new RegExp(p.re.source));
+
 function hasVerb(s: string): boolean {
   UP_MOVE.lastIndex = 0;
   DOWN_MOVE.lastIndex = 0;
-  return UP_MOVE.test(s) || DOWN_MOVE.test(s) || EVENT_PATTERNS.some((p) => new RegExp(p.re.source).test(s));
+  return UP_MOVE.test(s) || DOWN_MOVE.test(s) || ANY_EVENT.some((re) => re.test(s));
 }
 
 interface MoveHit {
