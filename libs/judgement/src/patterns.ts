@@ -337,7 +337,7 @@ export const HOLD_PATTERNS: readonly { id: string; re: RegExp; roles?: readonly 
   { id: 'non_cash', re: /\bnon-cash\b/ },
   {
     id: 'motion_no_outcome',
-    re: /\b(?:bids?|seeks?|asks?|moves?) to (?:throw out|dismiss|block)\b|\bagrees? to settle\b|\bsettles? (?:patent )?(?:litigation|lawsuit|claims|dispute)\b|\bsues former employees\b/,
+    re: /\b(?:bids?|seeks?|asks?|moves?) to (?:throw out|dismiss|block)\b|\bagrees? to settle\b|\bsettles? (?:patent )?(?:litigation|lawsuit|claims|dispute)\b/,
   },
 ];
 
@@ -346,7 +346,7 @@ export const HOLD_PATTERNS: readonly { id: string; re: RegExp; roles?: readonly 
  * Checked first; a stated move in a clause that is not the question still wins ("X soars to a high, time to sell?").
  */
 export const ROUTINE_RE =
-  /\bex-dividend\b|\bdaily dividend report\b|\bearnings call transcript\b|\bto participate in\b|\bconference at\b|\bindustry outlook highlights\b|\bvital data\b|\bearnings preview\b|\bexplainer\b|\bwhat is next\b|\bwhy do\b|\bhere's how much\b|\bstock outlook 20\d\d\b|\bcash dividend on the way\b|\bdeclares \$[\d.]+ dividend\b|\bpart of zacks\b|\bawards?\b|\bnominations?\b|\bstable outlook\b|\bpreview\b/;
+  /\bex-dividend\b|\bdaily dividend report\b|\bearnings call transcript\b|\bto participate in\b|\bconference at\b|\bindustry outlook highlights\b|\bearnings preview\b|\bexplainer\b|\bwhat is next\b|\bwhy do\b|\bhere's how much\b|\bstock outlook 20\d\d\b|\bcash dividend on the way\b|\bdeclares \$[\d.]+ dividend\b|\bawards?\b|\bnominations?\b|\bstable outlook\b|\bpreview\b/;
 
 /** A headline that asks instead of telling ("Will X beat?", "Is X set to...?", "Can X outsmart Y?"). */
 export const QUESTION_RE = /^(?:will|is|are|can|could|should|does|do|has|have|what|how|which|why would)\b[^?]*\?\s*$/;
