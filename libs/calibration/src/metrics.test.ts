@@ -114,6 +114,13 @@ describe('Brier score, its decomposition, AUC and sharpness (hand-computed)', ()
 
     const informative = calibrationSummary(conf, y, 2);
     expect(informative.collapsed).toBe(false);
+    expect(informative.informative).toBe(true);
+    // Spread out over two bins but unrelated to the outcome: no information, yet not bunched at the base rate.
+    const spread = calibrationSummary([0.2, 0.2, 0.8, 0.8], [0, 1, 0, 1], 2);
+    expect(spread.auc).toBe(0.5);
+    expect(spread.informative).toBe(false);
+    expect(spread.collapsed).toBe(false);
+    expect(spread.verdict).toMatch(/^Confidence carries \(almost\) no information .*although it is spread out/);
     expect(informative.verdict).toMatch(/^Confidence carries information: AUC 0\.833/);
   });
 });

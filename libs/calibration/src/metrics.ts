@@ -143,16 +143,18 @@ export function sharpness(conf: readonly number[], bins = DEFAULT_BINS): Sharpne
 }
 
 /**
- * Confidence has collapsed to the base rate when it no longer tells signals apart: almost all of them in one bin, or
- * a resolution under 1% of the uncertainty, with an AUC near 0.5. A low ECE is then no praise: forecasting the base
- * rate for everything is perfectly calibrated and useless.
+ * Confidence carries information when it ranks right signals above wrong ones: AUC at least `aucBand` away from 0.5.
+ * It has collapsed to the base rate when, carrying none, it also sits in one place: most signals in one bin. A low ECE is then no praise: forecasting the base rate for
+ * everything is perfectly calibrated and useless.
  */
-export const COLLAPSE = { topBinShare: 0.9, resolutionShare: 0.01, aucBand: 0.05 } as const;
+export const COLLAPSE = { aucBand: 0.05, topBinShare: 0.8 } as const;
 
 export interface CalibrationSummary extends BrierDecomposition {
   auc: number | null;
   sharpness: Sharpness;
-  /** True when confidence carries (almost) no information about which signals are right. */
+  /** AUC at least COLLAPSE.aucBand away from 0.5: confidence tells right signals from wrong ones. */
+  informative: boolean;
+  /** Not informative, and bunched at the base rate (see COLLAPSE). */
   collapsed: boolean;
   /** The finding in words, for reports. */
   verdict: string;
@@ -163,16 +165,18 @@ export function calibrationSummary(conf: readonly number[], correct: readonly Ou
   const auc = confidenceAuc(conf, correct);
   const s = sharpness(conf, bins);
   const resShare = d.uncertainty > 0 ? d.resolution / d.uncertainty : 0;
-  const aucFlat = auc === null || Math.abs(auc - 0.5) < COLLAPSE.aucBand;
-  const collapsed = (s.top_bin_share >= COLLAPSE.topBinShare || resShare < COLLAPSE.resolutionShare) && aucFlat;
+  const informative = auc !== null && Math.abs(auc - 0.5) >= COLLAPSE.aucBand;
+  const collapsed = !informative && s.top_bin_share >= COLLAPSE.topBinShare;
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const aucText = auc === null ? 'AUC undefined (all right or all wrong)' : `AUC ${auc.toFixed(3)}`;
   const where = `${pct(s.top_bin_share)} of ${conf.length} signals in one bin [${s.top_bin.lo.toFixed(2)}, ${s.top_bin.hi.toFixed(2)})`;
+  const figures = `resolution ${d.resolution.toFixed(4)} = ${pct(resShare)} of the uncertainty ${d.uncertainty.toFixed(4)}`;
   const verdict = collapsed
-    ? `Calibration collapsed confidence to the base rate (${pct(d.base_rate)}): ${where}, resolution ${d.resolution.toFixed(4)} ` +
-      `= ${pct(resShare)} of the uncertainty ${d.uncertainty.toFixed(4)}, ${aucText}. Confidence carries (almost) no information ` +
-      `about which signals are right; a low ECE here only says the average is right.`
-    : `Confidence carries information: ${aucText}, resolution ${d.resolution.toFixed(4)} = ${pct(resShare)} of the uncertainty ` +
-      `${d.uncertainty.toFixed(4)}; ${where}.`;
-  return { ...d, auc, sharpness: s, collapsed, verdict };
+    ? `Calibration collapsed confidence to the base rate (${pct(d.base_rate)}): ${where}, ${figures}, ${aucText}. Confidence ` +
+      `carries (almost) no information about which signals are right; a low ECE here only says the average is right.`
+    : !informative
+      ? `Confidence carries (almost) no information about which signals are right: ${aucText}, ${figures}, although it is ` +
+        `spread out (${where}).`
+      : `Confidence carries information: ${aucText}, ${figures}; ${where}.`;
+  return { ...d, auc, sharpness: s, informative, collapsed, verdict };
 }

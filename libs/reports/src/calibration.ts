@@ -32,6 +32,7 @@ export interface CalibrationSummaryLike {
   uncertainty: number;
   auc: number | null;
   sharpness: { std: number; top_bin_share: number; histogram: readonly { lo: number; hi: number; count: number }[] };
+  informative?: boolean;
   collapsed: boolean;
   verdict: string;
 }
