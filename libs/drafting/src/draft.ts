@@ -56,8 +56,6 @@ export interface DraftOptions {
    * one; false: J5's compound alone decides, as before the judgement existed. @default true
    */
   eventJudgement?: boolean;
-  /** Extra flags to put on the signal (the LLM drafters' fallback reasons, e.g. `llm_chain_incomplete`). */
-  extraFlags?: readonly string[];
 }
 
 export function draftFromUpstream(scored: ScoredNews, actor: DraftingActor, nowMs: number, opts: DraftOptions = {}): DraftSignal {
@@ -69,7 +67,7 @@ export function draftFromUpstream(scored: ScoredNews, actor: DraftingActor, nowM
   const j = opts.eventJudgement === false ? null : judge({ text: news.text, asset: news.asset });
   const overrides = j !== null && j.direction !== null && j.direction !== j5;
   const direction: Direction = overrides ? (j.direction as Direction) : j5;
-  const flags = [...news.flags, ...(opts.extraFlags ?? []), DraftFlag.noLlm];
+  const flags = [...news.flags, DraftFlag.noLlm];
   if (overrides) flags.push(DraftFlag.eventPolarity);
   return finish({
     ...common(scored, nowMs),
