@@ -106,7 +106,7 @@ export function judge(input: JudgementInput): Judgement {
   const role = roleOf(asset);
   const raw = input.text.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"');
   const text = raw.toLowerCase();
-  const none = (rule: string | null, direction: Direction | null, evidence: Judgement['evidence'] = [], strength = 0): Judgement => ({
+  const result = (rule: string | null, direction: Direction | null, evidence: Judgement['evidence'] = [], strength = 0): Judgement => ({
     direction,
     rule,
     evidence,
@@ -127,16 +127,16 @@ export function judge(input: JudgementInput): Judgement {
   }
 
   const question = QUESTION_RE.test(text.trim());
-  if (question) return none('question', 0, [], 0.6);
-  if (ROUTINE_RE.test(text)) return none('routine', 0, [], 0.6);
+  if (question) return result('question', 0, [], 0.6);
+  if (ROUTINE_RE.test(text)) return result('routine', 0, [], 0.6);
   const move = firstMove(span, role);
   if (move !== null) {
-    if (RETROSPECTIVE_RE.test(span)) return none('retrospective', 0, [], 0.6);
-    return none('stated_move', move, [{ id: 'stated_move', score: move * 3 }], 1);
+    if (RETROSPECTIVE_RE.test(span)) return result('retrospective', 0, [], 0.6);
+    return result('stated_move', move, [{ id: 'stated_move', score: move * 3 }], 1);
   }
   for (const h of HOLD_PATTERNS) {
     if (h.roles && !h.roles.includes(role)) continue;
-    if (h.re.test(span)) return none(h.id, 0, [], 0.6);
+    if (h.re.test(span)) return result(h.id, 0, [], 0.6);
   }
 
   const evidence = [
@@ -145,10 +145,10 @@ export function judge(input: JudgementInput): Judgement {
     ...metricMoves(span, role),
   ];
   const score = evidence.reduce((s, e) => s + e.score, 0);
-  if (evidence.length === 0) return none(null, null);
-  if (score === 0) return none('events_cancel', null, evidence);
+  if (evidence.length === 0) return result(null, null);
+  if (score === 0) return result('events_cancel', null, evidence);
   const strength = Math.min(1, Math.abs(score) / 4);
-  return none('events', score > 0 ? 1 : -1, evidence, strength);
+  return result('events', score > 0 ? 1 : -1, evidence, strength);
 }
 
 function escapeRe(s: string): string {
