@@ -27,26 +27,31 @@ function isDirection(x: unknown): x is Direction {
   return x === -1 || x === 0 || x === 1;
 }
 
+/** Each non-blank line as a JSON object, with its 1-based line number. */
+function jsonLines(text: string, what: string): { n: number; r: Record<string, unknown> }[] {
+  return text.split(/\r?\n/).flatMap((line, i) => {
+    if (line.trim() === '') return [];
+    try {
+      return [{ n: i + 1, r: JSON.parse(line) as Record<string, unknown> }];
+    } catch (err) {
+      throw new HeadlineSetError(`${what} line ${i + 1}: not JSON`, { cause: err });
+    }
+  });
+}
+
 /** One JSON object a line: `id`, `headline`, `asset`, `label` (-1/0/1), `split` (dev/test), `source`, `dataset`. */
 export function parseHeadlineSet(text: string, what = 'headline set'): HeadlineItem[] {
   const items: HeadlineItem[] = [];
   const seen = new Set<string>();
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    let r: Record<string, unknown>;
-    try {
-      r = JSON.parse(line) as Record<string, unknown>;
-    } catch (err) {
-      throw new HeadlineSetError(`${what} line ${i + 1}: not JSON`, { cause: err });
-    }
+  for (const { n, r } of jsonLines(text, what)) {
     const { id, headline, asset, label, split } = r;
     if (typeof id !== 'string' || typeof headline !== 'string' || typeof asset !== 'string' || !isDirection(label))
-      throw new HeadlineSetError(`${what} line ${i + 1}: needs string id, headline, asset and a label of -1, 0 or 1`);
-    if (split !== 'dev' && split !== 'test') throw new HeadlineSetError(`${what} line ${i + 1}: split must be dev or test`);
-    if (seen.has(id)) throw new HeadlineSetError(`${what} line ${i + 1}: id ${id} repeats`);
+      throw new HeadlineSetError(`${what} line ${n}: needs string id, headline, asset and a label of -1, 0 or 1`);
+    if (split !== 'dev' && split !== 'test') throw new HeadlineSetError(`${what} line ${n}: split must be dev or test`);
+    if (seen.has(id)) throw new HeadlineSetError(`${what} line ${n}: id ${id} repeats`);
     seen.add(id);
     items.push({ id, headline, asset, label, split, source: String(r['source'] ?? ''), dataset: String(r['dataset'] ?? '') });
-  });
+  }
   if (items.length === 0) throw new HeadlineSetError(`${what}: no items`);
   return items;
 }
@@ -58,21 +63,11 @@ export function readHeadlineSet(path: string): HeadlineItem[] {
 /** A second labeller's file: `id` and `label` per line (other fields ignored). */
 export function readSecondLabels(path: string): Map<string, Direction> {
   const out = new Map<string, Direction>();
-  readFileSync(path, 'utf8')
-    .split(/\r?\n/)
-    .forEach((line, i) => {
-      if (line.trim() === '') return;
-      let r: Record<string, unknown>;
-      try {
-        r = JSON.parse(line) as Record<string, unknown>;
-      } catch (err) {
-        throw new HeadlineSetError(`${path} line ${i + 1}: not JSON`, { cause: err });
-      }
-      const label = typeof r['label'] === 'string' ? Number(r['label']) : r['label'];
-      if (typeof r['id'] !== 'string' || !isDirection(label))
-        throw new HeadlineSetError(`${path} line ${i + 1}: needs id and label -1/0/1`);
-      out.set(r['id'], label);
-    });
+  for (const { n, r } of jsonLines(readFileSync(path, 'utf8'), path)) {
+    const label = typeof r['label'] === 'string' ? Number(r['label']) : r['label'];
+    if (typeof r['id'] !== 'string' || !isDirection(label)) throw new HeadlineSetError(`${path} line ${n}: needs id and label -1/0/1`);
+    out.set(r['id'], label);
+  }
   return out;
 }
 
