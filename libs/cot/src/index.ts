@@ -3,6 +3,7 @@
 export {
   FACTOR_NAMES,
   chainOutputSchema,
+  chainTokenBound,
   parseChain,
   type ChainBounds,
   type ChainParse,
