@@ -1,3 +1,4 @@
+import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { busNames, STAGES, type Stage } from '@himari/contracts';
 import { BusUnreachableError, openStreamBrowser, StreamNotFoundError } from '@himari/bus';
@@ -8,7 +9,10 @@ import {
   formatTable,
   isStage,
   parseIds,
+  parseRejects,
   parseSince,
+  rejectedLines,
+  RejectsFileError,
   showJson,
   type DeadLetterFilter,
 } from '@himari/pipeline';
@@ -18,7 +22,9 @@ const USAGE = `himari dlq list [--stage S] [--code C] [--since T]
 himari dlq show ID
 himari dlq replay [--stage S] [--code C] [--since T] [--ids ID,...] [--dry-run] [--again]
 himari dlq purge [--stage S] [--code C] [--since T] [--ids ID,...] [--yes]
-  common: [--nats URL] [--prefix NAME] [--config FILE] [--connect-timeout-ms N]`;
+  common: [--nats URL] [--prefix NAME] [--config FILE] [--connect-timeout-ms N]
+himari dlq rejects --rejects FILE --input FILE [--stage S] [--code C]
+  the input lines behind a himari run's rejects, to pipe into: himari run --input -`;
 
 /** Dead letters of a distributed deployment (the JetStream DLQ): inspect, re-drive after a fix, purge. */
 export async function dlqCommand(args: string[], ctx: CommandContext): Promise<number> {
@@ -27,6 +33,7 @@ export async function dlqCommand(args: string[], ctx: CommandContext): Promise<n
     ctx.stdout.write(`${USAGE}\n`);
     return sub === undefined ? 2 : 0;
   }
+  if (sub === 'rejects') return rejects(rest, ctx);
   if (!['list', 'show', 'replay', 'purge'].includes(sub)) throw new UsageError(`dlq: unknown subcommand ${JSON.stringify(sub)}\n${USAGE}`);
   const { values, positionals } = parse(
     rest,
@@ -168,6 +175,38 @@ async function purge(dlq: DeadLetterQueue, filter: DeadLetterFilter, yes: boolea
   const removed = await dlq.purge(filter);
   ctx.stdout.write(`${JSON.stringify({ purged: removed.length, ids: removed })}\n`);
   return 0;
+}
+
+/** Embedded runs have no DLQ stream: their rejects file names input lines, which go back through `himari run`. */
+async function rejects(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parse(args, {
+    rejects: { type: 'string' },
+    input: { type: 'string' },
+    stage: { type: 'string' },
+    code: { type: 'string' },
+  });
+  if (!values.rejects || !values.input) throw new UsageError("dlq rejects needs --rejects FILE and --input FILE (the run's own input)");
+  if (values.stage !== undefined && !isStage(values.stage))
+    throw new UsageError(`--stage ${JSON.stringify(values.stage)}: one of ${STAGES.join(', ')}`);
+  try {
+    const list = parseRejects(readFileSync(values.rejects, 'utf8'));
+    const lines = await rejectedLines(createReadStream(values.input), list, {
+      ...(values.stage !== undefined ? { stage: values.stage } : {}),
+      ...(values.code !== undefined ? { code: values.code } : {}),
+    });
+    for (const l of lines) {
+      ctx.stdout.write(l);
+      ctx.stdout.write('\n');
+    }
+    ctx.stderr.write(`rejects: ${lines.length} of ${list.length} lines to replay\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof RejectsFileError || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      ctx.stderr.write(`himari dlq: ${(err as Error).message}\n`);
+      return 1;
+    }
+    throw err;
+  }
 }
 
 function positiveInt(text: string, what: string): number {
