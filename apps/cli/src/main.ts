@@ -40,6 +40,8 @@ Usage:
   himari dlq list|show ID|replay|purge [--stage S] [--code C] [--since T] [--ids ID,...] [--dry-run] [--yes]
       Dead letters of a distributed deployment: list (a table, or JSON lines when piped), show one with its
       original, replay to the stage's input after a fix, purge (asks; --yes for scripts).
+  himari dlq rejects --rejects FILE --input FILE [--stage S] [--code C]
+      The input lines behind an embedded run's rejects, to replay with: himari run --input -
   himari train sentiment|events [--data FILE] [--out FILE] [--seed N]
       Train the project's own sentiment or event model (deterministic; the committed models by default).
   himari eval sentiment|events|retrieval --data FILE [--model FILE] [--json FILE] [--markdown FILE]
