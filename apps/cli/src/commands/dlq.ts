@@ -29,7 +29,7 @@ himari dlq rejects --rejects FILE --input FILE [--stage S] [--code C]
 /** Dead letters of a distributed deployment (the JetStream DLQ): inspect, re-drive after a fix, purge. */
 export async function dlqCommand(args: string[], ctx: CommandContext): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub === undefined || sub === '--help' || sub === '-h') {
+  if (sub === undefined || args.includes('--help') || args.includes('-h')) {
     ctx.stdout.write(`${USAGE}\n`);
     return sub === undefined ? 2 : 0;
   }
