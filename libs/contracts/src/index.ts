@@ -11,6 +11,7 @@ export {
   ASSET_RE,
   InvalidAssetError,
   type StoreKeys,
+  ReplayHeader,
 } from './names.ts';
 export {
   NewsKind,
@@ -44,6 +45,7 @@ export {
   RagGroundResponse,
   FeaturesRequest,
   SOURCE_SUMMARY_CHARS,
+  DeadLetterReplay,
 } from './messages.ts';
 export { encode, decodeRaw, decodeAs, formatIssues, DecodeError } from './codec.ts';
 export { TOPIC_SCHEMAS, type TypedTopic, type TopicMessage } from './topics.ts';
