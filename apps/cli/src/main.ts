@@ -1,4 +1,5 @@
 import { ConfigError } from '@himari/config';
+import { redact } from '@himari/observability';
 import { UsageError, type CommandContext } from './context.ts';
 
 type Command = (args: string[], ctx: CommandContext) => Promise<number>;
@@ -83,10 +84,20 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof ConfigError) {
-      ctx.stderr.write(`himari: ${err.message}\n`);
+      ctx.stderr.write(`himari: ${redact(err.message)}\n`);
       return 2;
     }
-    ctx.stderr.write(`himari: ${(err as Error).stack ?? String(err)}\n`);
+    // Expected failures (unreachable service, wrong password, missing file) carry their exit code: one line, no stack.
+    const exitCode = (err as { exitCode?: unknown }).exitCode;
+    if (typeof exitCode === 'number') {
+      ctx.stderr.write(`himari: ${redact(oneLine((err as Error).message))}\n`);
+      return exitCode;
+    }
+    ctx.stderr.write(`himari: ${redact((err as Error).stack ?? String(err))}\n`);
     return 1;
   }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, ' ');
 }

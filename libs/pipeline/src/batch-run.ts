@@ -7,7 +7,8 @@ import type { Logger } from '@himari/observability';
 import type { SignalStore } from '@himari/signal-store';
 import { LineMatcher, type Resolution } from './line-matcher.ts';
 import { isBlank, peekId, readLines } from './lines.ts';
-import { createScorer, createStore, createTransport, namesFor, startActors, type RunningActors, type SelectedScorer } from './process.ts';
+import { createStore, createTransport } from './connections.ts';
+import { createScorer, namesFor, startActors, type RunningActors, type SelectedScorer } from './process.ts';
 
 export interface RejectLine {
   line: number;
@@ -56,7 +57,14 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
   const runId = randomUUID().slice(0, 8);
   const started = Date.now();
   const transport = await createTransport(config, names, `himari-run-${runId}`);
-  const store = createStore(config, names);
+  const store = createStore(config, names, log);
+  try {
+    await store.ready();
+  } catch (err) {
+    await store.close();
+    await transport.close();
+    throw err;
+  }
   let actors: RunningActors | undefined;
   let scorer: SelectedScorer | undefined;
 

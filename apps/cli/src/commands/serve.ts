@@ -1,4 +1,5 @@
 import { STAGES } from '@himari/contracts';
+import { secretsOf } from '@himari/config';
 import { createLogger } from '@himari/observability';
 import { isStage, serveActor, shutdownSignal } from '@himari/pipeline';
 import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
@@ -22,7 +23,7 @@ export async function serveCommand(args: string[], ctx: CommandContext): Promise
     redis: values.redis ? { url: values.redis } : {},
     observability: values['metrics-port'] ? { metrics_port: Number(values['metrics-port']) } : {},
   });
-  const log = createLogger({ name: actor, level: config.observability.log_level });
+  const log = createLogger({ name: actor, level: config.observability.log_level, secrets: secretsOf(config) });
   await serveActor(actor, { config, log, shutdown: shutdownSignal(ctx.proc) });
   return 0;
 }
