@@ -1,2 +1,3 @@
 export * from './types.ts';
 export * from './runner.ts';
+export * from './dead-letter.ts';

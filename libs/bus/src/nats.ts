@@ -24,6 +24,7 @@ import {
   type Subscription as NatsSubscription,
 } from 'nats';
 import {
+  MessageTooLargeError,
   StreamNotFoundError,
   TransportNoRespondersError,
   TransportRemoteError,
@@ -253,6 +254,9 @@ class NatsBus implements NatsTransport {
         throw new StreamNotFoundError(`no stream captures ${subject} (is ensureStream() done?)`);
       }
       if (isCode(err, ErrorCode.Timeout)) throw new TransportTimeoutError(`publish to ${subject} timed out`);
+      if (isCode(err, ErrorCode.MaxPayloadExceeded)) {
+        throw new MessageTooLargeError(`${data.length} bytes to ${subject} exceed the server's max_payload`, { cause: err });
+      }
       throw err;
     }
   }
