@@ -3,6 +3,7 @@
  * Kept here so that credentials are read in one place and `secretsOf` can list each of them for redaction.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { Config } from './schema.ts';
 import { ConfigError } from './load.ts';
 
@@ -51,7 +52,8 @@ export function redisOptions(config: Config): RedisConnectOptions {
       ...(tls.ca_file !== null ? { ca: readPem(tls.ca_file, 'redis.tls.ca_file') } : {}),
       ...(tls.cert_file !== null ? { cert: readPem(tls.cert_file, 'redis.tls.cert_file') } : {}),
       ...(tls.key_file !== null ? { key: readPem(tls.key_file, 'redis.tls.key_file') } : {}),
-      servername: out.host,
+      // SNI takes host names only (an IP there is a deprecation warning and ignored).
+      ...(isIP(out.host) ? {} : { servername: out.host }),
     };
   }
   return out;

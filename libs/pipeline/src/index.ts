@@ -7,3 +7,4 @@ export * from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';
 export { calibrationKey } from './actors/calibrator.ts';
 export * from './connections.ts';
+export * from './permissions.ts';
