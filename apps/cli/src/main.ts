@@ -55,7 +55,8 @@ Usage:
       Point-in-time long-short backtest of the pipeline's signals beside lexicon, VADER, random and buy-and-hold.
 
 Environment: HIMARI_NATS_URL, HIMARI_REDIS_URL, HIMARI_NATS_PREFIX, HIMARI_LOG_LEVEL, HIMARI_METRICS_PORT,
-HIMARI_CONFIG (config file).
+HIMARI_CONFIG (config file); credentials: HIMARI_NATS_USER/PASSWORD/TOKEN/CREDS_FILE, HIMARI_REDIS_USERNAME/PASSWORD
+(README, "Security and health").
 `;
 
 /** Returns the exit code. The only place the CLI reads process.env. */
