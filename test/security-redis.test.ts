@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { nkeys } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNatsTransport } from '@himari/bus';
 import { loadConfig, natsSecurity, type ConfigInput } from '@himari/config';
@@ -81,6 +82,44 @@ describe.skipIf(!haveServers)('Redis ACL users, least privilege', () => {
     expect(out).toMatch(/cannot connect/);
     expect(out).not.toContain(secret);
     expect(out).not.toContain(encodeURIComponent(secret));
+  }, 30_000);
+});
+
+describe.skipIf(!haveServers)('NATS NKey and token authentication from the config', () => {
+  it('an NKey seed file connects as its user; a token connects; wrong ones are refused', async () => {
+    const kp = nkeys.createUser();
+    const other = nkeys.createUser();
+    const token = `tok-${randomUUID()}`;
+    const [p1, p2] = [await freePort(), await freePort()];
+    const byNkey = new PrivateNats(
+      p1,
+      (sd) => `jetstream { store_dir: ${JSON.stringify(sd)} }\nauthorization { users: [{ nkey: ${kp.getPublicKey()} }] }`,
+    );
+    const byToken = new PrivateNats(
+      p2,
+      (sd) => `jetstream { store_dir: ${JSON.stringify(sd)} }\nauthorization { token: ${JSON.stringify(token)} }`,
+    );
+    await Promise.all([byNkey.start(), byToken.start()]);
+    try {
+      const seedFile = join(byNkey.dir, 'user.nk');
+      writeFileSync(seedFile, `${new TextDecoder().decode(kp.getSeed())}\n`);
+      const wrongSeed = join(byNkey.dir, 'other.nk');
+      writeFileSync(wrongSeed, new TextDecoder().decode(other.getSeed()));
+      const open = (url: string, over: ConfigInput['nats']) => {
+        const config = loadConfig({ overrides: { nats: { url, ...over }, health: { connect_timeout_ms: 2_000 } } });
+        return connectNatsTransport({ url, names, duplicateWindowMs: 60_000, maxAgeMs: 3_600_000, security: natsSecurity(config) });
+      };
+      const a = await open(byNkey.url, { auth: { nkey_seed_file: seedFile } });
+      await a.ensureStream();
+      await a.close();
+      await expect(open(byNkey.url, { auth: { nkey_seed_file: wrongSeed } })).rejects.toThrow(/AUTHORIZATION_VIOLATION/);
+      const b = await open(byToken.url, { auth: { token } });
+      await b.ensureStream();
+      await b.close();
+      await expect(open(byToken.url, { auth: { token: 'wrong-token' } })).rejects.toThrow(/AUTHORIZATION_VIOLATION/);
+    } finally {
+      await Promise.all([byNkey.dispose(), byToken.dispose()]);
+    }
   }, 30_000);
 });
 

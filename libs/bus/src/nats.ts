@@ -1,4 +1,5 @@
 import type { BusNames } from '@himari/contracts';
+import { redact } from '@himari/observability';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -97,14 +98,10 @@ async function connectOnce(
     return await connect({ ...natsConnectionOptions(url, security), name, ...extra });
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    throw new TransportConnectError(`cannot connect to NATS at ${redactUrl(url)}: ${String(code ?? (err as Error).message)}`, {
+    throw new TransportConnectError(`cannot connect to NATS at ${redact(url)}: ${redact(String(code ?? (err as Error).message))}`, {
       cause: err,
     });
   }
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/(:\/\/)([^/@:]*):([^/@]*)@/g, '$1$2:***@');
 }
 
 export interface NatsTransport extends Transport {
