@@ -3,7 +3,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nkeys } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,7 +123,7 @@ describe.skipIf(!haveServers)('NATS NKey and token authentication from the confi
   }, 30_000);
 });
 
-describe.skipIf(!haveServers)('TLS with client certificates', () => {
+describe.skipIf(!haveServers || !existsSync('/usr/bin/openssl'))('TLS with client certificates', () => {
   let pki: TestPki;
   beforeAll(() => {
     pki = makePki();

@@ -8,3 +8,4 @@ export { routeFor } from './actors/finbert-actor.ts';
 export { calibrationKey } from './actors/calibrator.ts';
 export * from './connections.ts';
 export * from './permissions.ts';
+export { guardSignal, GuardFlag, type GuardOutcome } from './actors/signal-guards.ts';

@@ -200,13 +200,15 @@ export function redisAclRules(role: RedisRole, keyPrefix = 'llm', busPrefix = 'h
   const rule = (cmds: string, keys: string): string => `on resetkeys resetchannels -@all ${cmds} ${common} ${keys}`;
   switch (role) {
     case 'cache-writer':
-      return rule('+@read +@write -@dangerous', `~${k}:*`);
+      // The apply script stamps with the server's TIME and announces each write on `<prefix>:updates`.
+      return rule('+@read +@write -@dangerous +time +publish', `~${k}:* &${k}:updates`);
     case 'ingestor':
       return rule('+get +set +expire', `~${k}:ingest:${busPrefix}:*`);
     case 'reader':
       // Not `%R~`: the store's snapshot runs by EVALSHA, whose keys Redis counts as writable. Commands inside a
       // script are checked against the user's rights too, so without write commands the reader still writes nothing.
-      return rule('+@read -@dangerous', `~${k}:*`);
+      // SUBSCRIBE on `<prefix>:updates`: the feature injector's near cache.
+      return rule('+@read -@dangerous +subscribe +unsubscribe', `~${k}:* &${k}:updates`);
     case 'regime-writer':
       return rule('+get +mget +set +del', `%R~${k}:* ~${k}:regime ~${k}:regime:*`);
   }
