@@ -183,9 +183,17 @@ describe.skipIf(!haveServers)(`chaos: ${N} items per scenario`, () => {
 
     await chaos(() => seen / (N - N / POISON_EVERY));
     await publishing;
-    await waitFor(async () => (await backlog()) === 0 && (await backlog()) === 0, 600_000, {
+    await waitFor(async () => (await backlog()) === 0 && (await backlog()) === 0, 900_000, {
       intervalMs: 1_000,
       message: `${name}: backlog drained`,
+    }).catch(async (err: unknown) => {
+      // Which durable is behind, and by how much: the difference between slow and stuck.
+      for await (const ci of jsm.consumers.list(names.stream)) {
+        process.stdout.write(
+          `chaos ${name}: ${ci.name} pending ${ci.num_pending}, ack pending ${ci.num_ack_pending}, redelivered ${ci.num_redelivered}\n`,
+        );
+      }
+      throw err;
     });
     reading = false;
     await reader;
