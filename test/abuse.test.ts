@@ -199,8 +199,14 @@ describe.skipIf(!haveServers)('abuse: bad inputs on every boundary', () => {
     corpus.forEach(([name], i) => {
       const n = i + 1;
       const outcomes = (signals.get(n) ?? 0) + (rejects.get(n)?.length ?? 0);
-      if (outcomes === 0) (lost++, why.push(`lost: ${name}`));
-      if (outcomes > 1) (duplicated++, why.push(`duplicated: ${name}`));
+      if (outcomes === 0) {
+        lost++;
+        why.push(`lost: ${name}`);
+      }
+      if (outcomes > 1) {
+        duplicated++;
+        why.push(`duplicated: ${name}`);
+      }
       if (rejects.get(n)?.some((r) => r.code === 'timeout')) why.push(`timed out: ${name}`);
     });
     record({ boundary: 'cli+ingest', items: corpus.length, lost, duplicated, accounted: corpus.length - lost });
@@ -265,8 +271,14 @@ describe.skipIf(!haveServers)('abuse: bad inputs on every boundary', () => {
     const why: string[] = [];
     for (const e of expected) {
       const got = counts.get(`${e.stage} ${e.msgId}`) ?? [];
-      if (got.length === 0) (lost++, why.push(`lost: ${e.name}`));
-      if (got.length > 1) (duplicated++, why.push(`duplicated: ${e.name}`));
+      if (got.length === 0) {
+        lost++;
+        why.push(`lost: ${e.name}`);
+      }
+      if (got.length > 1) {
+        duplicated++;
+        why.push(`duplicated: ${e.name}`);
+      }
       const r = got[0];
       if (r && e.data.length > MAX_MESSAGE_BYTES) {
         // Refused before decoding; the envelope carries a bounded prefix, the full length and the hash.

@@ -1,3 +1,4 @@
+import type { NatsSecurity } from '@himari/config';
 import type { BusNames } from '@himari/contracts';
 import { redact } from '@himari/observability';
 import {
@@ -54,18 +55,6 @@ export interface NatsTransportOptions {
   security?: NatsSecurity;
 }
 
-/** Credentials and TLS as plain values (what `natsSecurity(config)` in @himari/config returns). */
-export interface NatsSecurity {
-  user?: string;
-  pass?: string;
-  token?: string;
-  nkeySeed?: Uint8Array;
-  creds?: Uint8Array;
-  tls?: { caFile?: string; certFile?: string; keyFile?: string };
-  /** The first connect gives up after this long. @default 5000 */
-  connectTimeoutMs?: number;
-}
-
 /** The server refused or could not be reached at start: a failed start, never a hang. */
 export class TransportConnectError extends Error {
   override readonly name = 'TransportConnectError';
@@ -75,8 +64,8 @@ export class TransportConnectError extends Error {
 }
 
 /** nats.js options for a URL and its security settings; `tls://` URLs and `tls` settings turn TLS on. */
-export function natsConnectionOptions(url: string, security: NatsSecurity = {}): ConnectionOptions {
-  const o: ConnectionOptions = { servers: url.split(',').map((u) => u.trim()), timeout: security.connectTimeoutMs ?? 5_000 };
+export function natsConnectionOptions(url: string, security: NatsSecurity = { connectTimeoutMs: 5_000 }): ConnectionOptions {
+  const o: ConnectionOptions = { servers: url.split(',').map((u) => u.trim()), timeout: security.connectTimeoutMs };
   if (security.user !== undefined) o.user = security.user;
   if (security.pass !== undefined) o.pass = security.pass;
   if (security.token !== undefined) o.token = security.token;
