@@ -4,3 +4,5 @@ export type { MemoryTransport, MemoryTransportOptions } from './memory.ts';
 export { connectNatsTransport, deleteStream, natsConnectionOptions, TransportConnectError } from './nats.ts';
 export type { NatsTransport, NatsTransportOptions } from './nats.ts';
 export type { NatsSecurity } from '@himari/config';
+export { openStreamBrowser, BusUnreachableError } from './stream-browser.ts';
+export type { StoredMessage, StreamBrowser, StreamBrowserOptions } from './stream-browser.ts';

@@ -9,3 +9,5 @@ export { calibrationKey } from './actors/calibrator.ts';
 export * from './connections.ts';
 export * from './permissions.ts';
 export { guardSignal, GuardFlag, type GuardOutcome } from './actors/signal-guards.ts';
+export * from './dlq.ts';
+export * from './rejects-replay.ts';
