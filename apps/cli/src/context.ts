@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { loadConfig, type Config, type ConfigInput } from '@himari/config';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadConfig, secretsOf, type Config, type ConfigInput } from '@himari/config';
 import { parseOptionalNumber, type NumberRange } from '@himari/numeric';
+import { createLogger, type Logger } from '@himari/observability';
 
 export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>;
@@ -43,4 +46,43 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
 /** Flags beat environment variables, which beat the config file, which beats the defaults. */
 export function configFrom(ctx: CommandContext, file: string | undefined, overrides: ConfigInput): Config {
   return loadConfig({ file: file ?? ctx.env['HIMARI_CONFIG'], env: ctx.env, overrides });
+}
+
+/** The CLI's logger: stderr, the config's level, the config's secrets masked. */
+export function cliLogger(name: string, config: Config): Logger {
+  return createLogger({ name, level: config.observability.log_level, secrets: secretsOf(config) });
+}
+
+/** A missing input file or output folder: one clear line and exit code 2, before any connection is opened. */
+export class InputFileError extends Error {
+  override readonly name = 'InputFileError';
+  readonly exitCode = 2;
+}
+
+export function checkReadable(file: string, what: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+    if (statSync(file).isDirectory()) throw new InputFileError(`${what} ${file} is a folder, not a file`);
+  } catch (err) {
+    if (err instanceof InputFileError) throw err;
+    throw new InputFileError(`${what} ${file} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+export function checkWritable(file: string, what: string): void {
+  const dir = dirname(file);
+  try {
+    if (!statSync(dir).isDirectory()) throw new InputFileError(`${what} ${file}: ${dir} is not a folder`);
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    if (err instanceof InputFileError) throw err;
+    throw new InputFileError(
+      `${what} ${file}: folder ${dir} ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not writable'}`,
+      {
+        cause: err,
+      },
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '@himari/config';
+import { redact } from '@himari/observability';
 import { UsageError, type CommandContext } from './context.ts';
 
 type Command = (args: string[], ctx: CommandContext) => Promise<number>;
@@ -60,7 +61,8 @@ Usage:
       Point-in-time long-short backtest of the pipeline's signals beside lexicon, VADER, random and buy-and-hold.
 
 Environment: HIMARI_NATS_URL, HIMARI_REDIS_URL, HIMARI_NATS_PREFIX, HIMARI_LOG_LEVEL, HIMARI_METRICS_PORT,
-HIMARI_DATA_DIR (the shared data folder train/eval read), HIMARI_CONFIG (config file).
+HIMARI_DATA_DIR (the shared data folder train/eval read), HIMARI_CONFIG (config file); credentials:
+HIMARI_NATS_USER/PASSWORD/TOKEN/CREDS_FILE, HIMARI_REDIS_USERNAME/PASSWORD (README, "Security and health").
 `;
 
 /** Returns the exit code. The only place the CLI reads process.env. */
@@ -89,10 +91,20 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof ConfigError) {
-      ctx.stderr.write(`himari: ${err.message}\n`);
+      ctx.stderr.write(`himari: ${redact(err.message)}\n`);
       return 2;
     }
-    ctx.stderr.write(`himari: ${(err as Error).stack ?? String(err)}\n`);
+    // Expected failures (unreachable service, wrong password, missing file) carry their exit code: one line, no stack.
+    const exitCode = (err as { exitCode?: unknown }).exitCode;
+    if (typeof exitCode === 'number') {
+      ctx.stderr.write(`himari: ${redact(oneLine((err as Error).message))}\n`);
+      return exitCode;
+    }
+    ctx.stderr.write(`himari: ${redact((err as Error).stack ?? String(err))}\n`);
     return 1;
   }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*[\r\n]+\s*/g, ' ');
 }

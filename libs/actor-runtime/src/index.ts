@@ -12,3 +12,11 @@ export {
   type ActorState,
 } from './types.ts';
 export { InvalidOutputError, ActorRunner } from './runner.ts';
+export {
+  DEAD_LETTER_PAYLOAD_BYTES,
+  DEAD_LETTER_REASON_CHARS,
+  OVERSIZED_CODE,
+  deadLetterPayload,
+  boundedReason,
+  type DeadLetterPayload,
+} from './dead-letter.ts';

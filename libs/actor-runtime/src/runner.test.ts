@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryTransport, type MemoryTransport } from '@himari/bus';
 import { waitFor } from '@himari/bus/testing';
@@ -35,10 +36,11 @@ function actor(handle: InputBinding<NewsItem>['handle']): ActorDefinition {
   return { stage: Stage.ingestor, inputs: [{ topic: Topic.newsRaw, decode: (b) => decodeAs(NewsItem, b), handle }] };
 }
 
-async function start(def: ActorDefinition, maxDeliver = 3): Promise<ActorRunner> {
+async function start(def: ActorDefinition, maxDeliver = 3, maxMessageBytes?: number): Promise<ActorRunner> {
   transport = createMemoryTransport({ duplicateWindowMs: 60_000 });
   runner = new ActorRunner(transport, def, {
     names,
+    ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}),
     retry: { maxDeliver, backoffMs: [10, 20], ackWaitMs: 5_000 },
     concurrency: 4,
     drainTimeoutMs: 2_000,
@@ -160,5 +162,37 @@ describe('ActorRunner', () => {
     expect(await collect(names.subject(Topic.newsAccepted))).toHaveLength(0);
     const raw = decodeRaw((await collect(names.deadLetter(Stage.ingestor)))[0]!) as { code: string };
     expect(raw.code).toBe('invalid_output');
+  });
+});
+
+describe('size before decoding', () => {
+  it('dead-letters an oversized input unread, with a bounded payload, its length and sha256', async () => {
+    let decoded = 0;
+    const def: ActorDefinition = {
+      stage: Stage.ingestor,
+      inputs: [
+        {
+          topic: Topic.newsRaw,
+          decode: (b) => {
+            decoded++;
+            return decodeAs(NewsItem, b);
+          },
+          handle: async (n: NewsItem) => publishOk(n),
+        },
+      ],
+    };
+    await start(def, 3, 100_000);
+    const big = new Uint8Array(200_000).fill(0x61);
+    await transport.publish(names.subject(Topic.newsRaw), big, { msgId: 'big-1' });
+    await waitFor(async () => (await collect(names.deadLetter(Stage.ingestor))).length === 1);
+    const [dl] = await collect(names.deadLetter(Stage.ingestor));
+    const r = decodeAs(Rejection, dl!);
+    expect(decoded).toBe(0);
+    expect(r.code).toBe('too_large');
+    expect(r.payload.length).toBe(64 * 1024);
+    expect(r.payload_bytes).toBe(200_000);
+    expect(r.payload_truncated).toBe(true);
+    expect(r.payload_sha256).toBe(createHash('sha256').update(big).digest('hex'));
+    expect(dl!.length).toBeLessThan(70_000);
   });
 });

@@ -12,6 +12,7 @@ import {
   type Output,
   type RuntimeOptions,
 } from './types.ts';
+import { boundedReason, deadLetterPayload, OVERSIZED_CODE } from './dead-letter.ts';
 
 const LAG_POLL_MS = 5_000;
 
@@ -34,6 +35,7 @@ export class ActorRunner {
   private lagTimer: NodeJS.Timeout | undefined;
   readonly metrics: ActorMetrics;
   private readonly clock: () => number;
+  private readonly maxMessageBytes: number;
 
   constructor(
     private readonly transport: Transport,
@@ -45,6 +47,7 @@ export class ActorRunner {
     if (opts.retry.backoffMs.length === 0) throw new Error('retry.backoffMs must not be empty');
     this.metrics = metrics ?? createActorMetrics();
     this.clock = opts.clock ?? Date.now;
+    this.maxMessageBytes = opts.maxMessageBytes ?? 1_048_576;
   }
 
   get status(): ActorState {
@@ -127,6 +130,17 @@ export class ActorRunner {
     };
     let outcome: HandlerOutcome;
     try {
+      // Size first: decoding a huge message costs memory and time for a message that is refused anyway.
+      if (d.data.length > this.maxMessageBytes) {
+        await this.deadLetter(
+          d,
+          input,
+          OVERSIZED_CODE,
+          `the message is ${d.data.length} bytes, over the limit of ${this.maxMessageBytes}`,
+          undefined,
+        );
+        return;
+      }
       let decoded: unknown;
       try {
         decoded = input.decode(d.data);
@@ -196,11 +210,11 @@ export class ActorRunner {
       v: 1,
       stage: this.actor.stage,
       code,
-      reason,
+      reason: boundedReason(reason),
       msg_id: d.msgId,
       subject: d.subject,
       delivery_count: d.deliveryCount,
-      payload: d.data,
+      ...deadLetterPayload(d.data),
       at: this.clock(),
       ...(newsId !== undefined ? { news_id: newsId } : {}),
     };

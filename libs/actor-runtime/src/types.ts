@@ -60,6 +60,8 @@ export interface RuntimeOptions {
   concurrency: number;
   drainTimeoutMs: number;
   log: Logger;
+  /** Larger inputs are dead-lettered `too_large` before decoding. @default 1048576 */
+  maxMessageBytes?: number;
   clock?: () => number;
 }
 

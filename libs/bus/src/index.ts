@@ -17,7 +17,8 @@ export {
 } from './types.ts';
 export { createMemoryTransport, subjectMatches } from './memory.ts';
 export type { MemoryTransport, MemoryTransportOptions } from './memory.ts';
-export { connectNatsTransport, deleteStream } from './nats.ts';
+export { connectNatsTransport, deleteStream, natsConnectionOptions, TransportConnectError } from './nats.ts';
 export type { NatsTransport, NatsTransportOptions } from './nats.ts';
+export type { NatsSecurity } from '@himari/config';
 export { openStreamBrowser, BusUnreachableError } from './stream-browser.ts';
 export type { StoredMessage, StreamBrowser, StreamBrowserOptions } from './stream-browser.ts';

@@ -1,4 +1,6 @@
+import type { NatsSecurity } from '@himari/config';
 import type { BusNames } from '@himari/contracts';
+import { redact } from '@himari/observability';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -6,7 +8,10 @@ import {
   RetentionPolicy,
   StorageType,
   connect,
+  credsAuthenticator,
   headers as natsHeaders,
+  nkeyAuthenticator,
+  type ConnectionOptions,
   nanos,
   type Consumer,
   type ConsumerConfig,
@@ -21,6 +26,7 @@ import {
   type Subscription as NatsSubscription,
 } from 'nats';
 import {
+  MessageTooLargeError,
   StreamNotFoundError,
   TransportNoRespondersError,
   TransportRemoteError,
@@ -45,12 +51,54 @@ export interface NatsTransportOptions {
   maxAgeMs: number;
   /** Connection name shown by the server (`nats server report connections`): use the actor and replica. */
   name?: string;
+  /** Credentials, TLS and connect timeout (`natsSecurity(config)` from @himari/config). */
+  security?: NatsSecurity;
+}
+
+/** The server refused or could not be reached at start: a failed start, never a hang. */
+export class TransportConnectError extends Error {
+  override readonly name = 'TransportConnectError';
+  readonly retryable = false;
+  /** For CLIs: an expected failure, printed as one line. */
+  readonly exitCode = 1;
+}
+
+/** nats.js options for a URL and its security settings; `tls://` URLs and `tls` settings turn TLS on. */
+export function natsConnectionOptions(url: string, security: NatsSecurity = { connectTimeoutMs: 5_000 }): ConnectionOptions {
+  const o: ConnectionOptions = { servers: url.split(',').map((u) => u.trim()), timeout: security.connectTimeoutMs };
+  if (security.user !== undefined) o.user = security.user;
+  if (security.pass !== undefined) o.pass = security.pass;
+  if (security.token !== undefined) o.token = security.token;
+  if (security.creds) o.authenticator = credsAuthenticator(security.creds);
+  else if (security.nkeySeed)
+    o.authenticator = nkeyAuthenticator(new TextEncoder().encode(new TextDecoder().decode(security.nkeySeed).trim()));
+  if (security.tls) o.tls = { ...security.tls };
+  else if (/^tls:\/\//.test(url)) o.tls = {};
+  return o;
+}
+
+async function connectOnce(
+  url: string,
+  name: string,
+  security: NatsSecurity | undefined,
+  extra: Partial<ConnectionOptions>,
+): Promise<NatsConnection> {
+  try {
+    return await connect({ ...natsConnectionOptions(url, security), name, ...extra });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    throw new TransportConnectError(`cannot connect to NATS at ${redact(url)}: ${redact(String(code ?? (err as Error).message))}`, {
+      cause: err,
+    });
+  }
 }
 
 export interface NatsTransport extends Transport {
   readonly kind: 'nats';
   /** Last error the consume loops met and are retrying through (reconnects, a missing consumer), for health checks. */
   lastConsumeError(): Error | undefined;
+  /** Whether the connection is up now (readiness). */
+  connected(): { ok: boolean; detail?: string };
 }
 
 /** Carries a serving handler's error back to the requester, whose transport raises TransportRemoteError. */
@@ -72,21 +120,23 @@ const JsErr = {
 } as const;
 
 export async function connectNatsTransport(opts: NatsTransportOptions): Promise<NatsTransport> {
-  const nc = await connect({
-    servers: opts.url,
-    name: opts.name ?? `himari-${opts.names.prefix}`,
+  const nc = await connectOnce(opts.url, opts.name ?? `himari-${opts.names.prefix}`, opts.security, {
     // A restarted server is the normal case in a deployment: keep trying forever, the consume loops resume.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
-    pingInterval: 10_000,
+    // Short pings: a dead server is noticed (and /readyz says so) within seconds, not minutes.
+    pingInterval: 2_000,
+    maxPingOut: 2,
   });
   const jsm = await nc.jetstreamManager();
-  return new NatsBus(nc, jsm, nc.jetstream(), opts);
+  const bus = new NatsBus(nc, jsm, nc.jetstream(), opts);
+  bus.watchStatus();
+  return bus;
 }
 
 /** Test cleanup: deletes a stream (and with it its consumers); a missing stream is fine. */
-export async function deleteStream(url: string, streamName: string): Promise<void> {
-  const nc = await connect({ servers: url, name: 'himari-delete-stream' });
+export async function deleteStream(url: string, streamName: string, security?: NatsSecurity): Promise<void> {
+  const nc = await connectOnce(url, 'himari-delete-stream', security, {});
   try {
     const jsm = await nc.jetstreamManager();
     await jsm.streams.delete(streamName).catch((err: unknown) => {
@@ -110,6 +160,24 @@ class NatsBus implements NatsTransport {
     private readonly opts: NatsTransportOptions,
   ) {}
 
+  connected(): { ok: boolean; detail?: string } {
+    if (this.nc.isClosed()) return { ok: false, detail: 'connection closed' };
+    if (this.disconnectedSince !== undefined) return { ok: false, detail: `disconnected for ${Date.now() - this.disconnectedSince} ms` };
+    return { ok: true };
+  }
+
+  private disconnectedSince: number | undefined;
+
+  /** Follows the connection's state for health checks. */
+  watchStatus(): void {
+    void (async () => {
+      for await (const st of this.nc.status()) {
+        if (st.type === 'disconnect' || st.type === 'staleConnection') this.disconnectedSince ??= Date.now();
+        else if (st.type === 'reconnect') this.disconnectedSince = undefined;
+      }
+    })().catch(() => undefined);
+  }
+
   lastConsumeError(): Error | undefined {
     let last: Error | undefined;
     for (const loop of this.loops) last = loop.lastError ?? last;
@@ -126,14 +194,24 @@ class NatsBus implements NatsTransport {
       duplicate_window: nanos(duplicateWindowMs),
       max_age: nanos(maxAgeMs),
     };
-    const exists = await this.jsm.streams.info(names.stream).then(
-      () => true,
+    const info = await this.jsm.streams.info(names.stream).then(
+      (i) => i,
       (err: unknown) => {
-        if (apiErrCode(err) === JsErr.streamNotFound) return false;
+        if (apiErrCode(err) === JsErr.streamNotFound) return undefined;
         throw err;
       },
     );
-    if (!exists) {
+    // Unchanged: no update call, so that an actor needs no right to change the stream (deploy/nats permissions).
+    if (
+      info &&
+      info.config.subjects?.length === 1 &&
+      info.config.subjects[0] === names.streamSubjects &&
+      info.config.duplicate_window === config.duplicate_window &&
+      info.config.max_age === config.max_age
+    ) {
+      return;
+    }
+    if (!info) {
       try {
         await this.jsm.streams.add(config);
         return;
@@ -162,6 +240,9 @@ class NatsBus implements NatsTransport {
         throw new StreamNotFoundError(`no stream captures ${subject} (is ensureStream() done?)`);
       }
       if (isCode(err, ErrorCode.Timeout)) throw new TransportTimeoutError(`publish to ${subject} timed out`);
+      if (isCode(err, ErrorCode.MaxPayloadExceeded)) {
+        throw new MessageTooLargeError(`${data.length} bytes to ${subject} exceed the server's max_payload`, { cause: err });
+      }
       throw err;
     }
   }

@@ -1,3 +1,6 @@
+import type { NatsSecurity } from '@himari/config';
+import { redact } from '@himari/observability';
+import { natsConnectionOptions } from './nats.ts';
 import type { BusNames } from '@himari/contracts';
 import {
   AckPolicy,
@@ -30,6 +33,8 @@ export interface StreamBrowserOptions {
   /** How long to wait for the server before failing with BusUnreachableError. @default 5000 */
   connectTimeoutMs?: number;
   name?: string;
+  /** Credentials and TLS (`natsSecurity(config)`), as for the actors' transport. */
+  security?: NatsSecurity;
 }
 
 /** Read and delete access to the stored messages of one deployment's stream, by sequence. */
@@ -60,9 +65,15 @@ export async function openStreamBrowser(opts: StreamBrowserOptions): Promise<Str
   const timeout = opts.connectTimeoutMs ?? 5_000;
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: opts.url, name: opts.name ?? 'himari-stream-browser', timeout, maxReconnectAttempts: 0 });
+    nc = await connect({
+      ...natsConnectionOptions(opts.url, { ...opts.security, connectTimeoutMs: timeout }),
+      name: opts.name ?? 'himari-stream-browser',
+      maxReconnectAttempts: 0,
+    });
   } catch (err) {
-    throw new BusUnreachableError(`cannot reach NATS at ${opts.url} within ${timeout} ms: ${(err as Error).message}`, { cause: err });
+    throw new BusUnreachableError(`cannot reach NATS at ${redact(opts.url)} within ${timeout} ms: ${redact((err as Error).message)}`, {
+      cause: err,
+    });
   }
   try {
     const jsm = await nc.jetstreamManager({ timeout });

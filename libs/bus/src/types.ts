@@ -119,3 +119,10 @@ export class TransportRemoteError extends Error {
   override readonly name = 'TransportRemoteError';
   readonly retryable = false;
 }
+
+/** The server refuses a message this large (its max_payload): no retry can help. */
+export class MessageTooLargeError extends Error {
+  override readonly name = 'MessageTooLargeError';
+  readonly code = 'too_large';
+  readonly retryable = false;
+}

@@ -1,2 +1,3 @@
 export { ConfigSchema, type Config, type ConfigInput } from './schema.ts';
 export { loadConfig, parseConfig, deepMerge, ConfigError, ENV_KEYS, type LoadOptions } from './load.ts';
+export { redisOptions, natsSecurity, secretsOf, redactUrlText, type RedisConnectOptions, type NatsSecurity } from './connections.ts';

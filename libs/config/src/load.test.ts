@@ -45,3 +45,27 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ file: '/nonexistent/x.yaml' })).toThrow(ConfigError);
   });
 });
+
+describe('strict keys', () => {
+  it('refuses an unknown key, naming it and the nearest valid one', () => {
+    expect(() => loadConfig({ overrides: { actors: { concurency: 4 } } as never })).toThrowError(
+      /actors\.concurency: unknown key \(did you mean actors\.concurrency\?\)/,
+    );
+    expect(() => loadConfig({ overrides: { nats: { tls: { ca: 'x' } } } as never })).toThrowError(
+      /nats\.tls\.ca: unknown key \(did you mean nats\.tls\.ca_file\?\)/,
+    );
+    expect(() => loadConfig({ overrides: { zzzzzzzzzz: 1 } as never })).toThrowError(/zzzzzzzzzz: unknown key$/m);
+  });
+
+  it('reads credentials from the environment as strings, even all-digit ones', () => {
+    const c = loadConfig({ env: { HIMARI_NATS_USER: 'ingestor', HIMARI_NATS_PASSWORD: '123456', HIMARI_REDIS_PASSWORD: '42' } });
+    expect(c.nats.auth.user).toBe('ingestor');
+    expect(c.nats.auth.password).toBe('123456');
+    expect(c.redis.auth.password).toBe('42');
+  });
+
+  it('refuses two NATS auth methods at once and half a client certificate', () => {
+    expect(() => loadConfig({ overrides: { nats: { auth: { token: 't', creds_file: '/x.creds' } } } })).toThrowError(/choose one/);
+    expect(() => loadConfig({ overrides: { redis: { tls: { cert_file: '/c.pem' } } } })).toThrowError(/go together/);
+  });
+});

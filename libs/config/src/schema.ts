@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { CalibrationSection } from './sections/calibration.ts';
 import { LlmSection } from './sections/llm.ts';
 import { RagSection } from './sections/rag.ts';
+import { HealthSection, NatsAuthSection, NatsTlsSection, RedisAuthSection, RedisTlsSection } from './sections/security.ts';
 import { SentimentSection } from './sections/sentiment.ts';
 
 const RetrySchema = z.object({
@@ -32,6 +33,8 @@ export const ConfigSchema = z.object({
         .int()
         .min(60_000)
         .default(7 * 24 * 3600 * 1000),
+      auth: NatsAuthSection,
+      tls: NatsTlsSection,
     })
     .prefault({}),
   redis: z
@@ -45,6 +48,8 @@ export const ConfigSchema = z.object({
       ewma_alpha: z.number().gt(0).lte(1).default(0.3),
       /** How long the cache writer remembers applied signal ids (idempotency). @default 86400 */
       applied_ttl_s: z.number().int().positive().default(86_400),
+      auth: RedisAuthSection,
+      tls: RedisTlsSection,
     })
     .prefault({}),
   actors: z
@@ -148,6 +153,7 @@ export const ConfigSchema = z.object({
       metrics_port: z.number().int().min(0).max(65535).default(0),
     })
     .prefault({}),
+  health: HealthSection,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

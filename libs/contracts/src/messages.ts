@@ -224,7 +224,16 @@ export const Rejection = z.object({
   news_id: z.string().optional(),
   subject: z.string(),
   delivery_count: z.number().int().nonnegative(),
+  /** The original bytes, or their first part when `payload_truncated` (see `payload_bytes`, `payload_sha256`). */
   payload: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'payload must be bytes'),
+  /** Length of the original message. */
+  payload_bytes: z.number().int().nonnegative().optional(),
+  /** sha256 (hex) of the original message. */
+  payload_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  payload_truncated: z.boolean().optional(),
   at: epochMs,
 });
 export type Rejection = z.infer<typeof Rejection>;

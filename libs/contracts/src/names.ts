@@ -109,6 +109,8 @@ export type ReplayHeader = (typeof ReplayHeader)[keyof typeof ReplayHeader];
 
 /** Asset symbols become part of Redis keys: bounded, no separators, no control characters. */
 export const ASSET_RE = /^[A-Z0-9][A-Z0-9._\-/]{0,31}$/;
+/** What may be upper-cased into an asset: ASCII only. */
+const ASSET_RE_ANY_CASE = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,31}$/;
 
 export class InvalidAssetError extends Error {
   override readonly name = 'InvalidAssetError';
@@ -117,7 +119,9 @@ export class InvalidAssetError extends Error {
 
 /** Upper-cases and checks an asset symbol (`$btc` → `BTC`). Throws InvalidAssetError with the reason. */
 export function normaliseAsset(raw: string): string {
-  const asset = raw.trim().replace(/^\$/, '').toUpperCase();
+  const bare = raw.trim().replace(/^\$/, '');
+  // Checked before upper-casing: Unicode case folding turns `ſpy` into SPY and `ﬀ` into FF, real tickers.
+  const asset = ASSET_RE_ANY_CASE.test(bare) ? bare.toUpperCase() : '';
   if (!ASSET_RE.test(asset)) {
     throw new InvalidAssetError(
       `invalid asset ${JSON.stringify(raw.slice(0, 40))}: 1-32 characters of A-Z 0-9 . _ - /, starting with a letter or digit`,

@@ -1,2 +1,10 @@
 export { createLogger, silentLogger, type Logger, type LoggerOptions } from './logger.ts';
-export { createActorMetrics, startMetricsServer, type ActorMetrics } from './metrics.ts';
+export {
+  createActorMetrics,
+  startMetricsServer,
+  readiness,
+  type ActorMetrics,
+  type ReadinessCheck,
+  type MetricsServerOptions,
+} from './metrics.ts';
+export { addSecrets, redact, redactUrl } from './redact.ts';

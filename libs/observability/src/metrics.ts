@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { redact } from './redact.ts';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The metrics every actor exports, labelled by stage and input topic. */
@@ -57,19 +58,48 @@ export function createActorMetrics(registry = new Registry(), withDefaults = fal
   };
 }
 
-/** `/metrics` for Prometheus; port 0 picks a free port (tests). */
+/** One readiness check: its name and whether it passes now (a reason when not). */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<{ ok: boolean; detail?: string }>;
+}
+
+export interface MetricsServerOptions {
+  /** Port 0 picks a free port (tests). */
+  port: number;
+  /** Bind address; loopback unless the config says otherwise. @default 127.0.0.1 */
+  host?: string;
+  /** `/readyz` answers 200 only when every check passes; none: ready once serving. */
+  readiness?: readonly ReadinessCheck[];
+  /** A check slower than this fails. @default 2000 */
+  checkTimeoutMs?: number;
+}
+
+/**
+ * `/metrics` for Prometheus, `/healthz` (liveness: the event loop answers) and `/readyz` (readiness: every check
+ * passes, e.g. bus connected, store reachable, model loaded), as JSON `{ready, checks: {name: {ok, detail}}}`.
+ */
 export async function startMetricsServer(
   registry: Registry,
-  port: number,
-  host = '0.0.0.0',
+  portOrOptions: number | MetricsServerOptions,
 ): Promise<{ port: number; close(): Promise<void> }> {
+  const o: MetricsServerOptions = typeof portOrOptions === 'number' ? { port: portOrOptions } : portOrOptions;
+  const host = o.host ?? '127.0.0.1';
+  const checks = o.readiness ?? [];
+  const timeoutMs = o.checkTimeoutMs ?? 2000;
   const server: Server = createServer((req, res) => {
-    if (req.url !== '/metrics' && req.url !== '/healthz') {
-      res.writeHead(404).end();
-      return;
-    }
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      return;
+    }
+    if (req.url === '/readyz') {
+      void readiness(checks, timeoutMs).then((r) =>
+        res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' }).end(`${JSON.stringify(r)}\n`),
+      );
+      return;
+    }
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
       return;
     }
     registry
@@ -79,11 +109,38 @@ export async function startMetricsServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(o.port, host, () => resolve());
   });
   const addr = server.address();
   return {
-    port: typeof addr === 'object' && addr ? addr.port : port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    port: typeof addr === 'object' && addr ? addr.port : o.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
+}
+
+export async function readiness(
+  checks: readonly ReadinessCheck[],
+  timeoutMs: number,
+): Promise<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }> {
+  const results = await Promise.all(
+    checks.map(async (c) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<{ ok: boolean; detail: string }>((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+      });
+      try {
+        const r = await Promise.race([c.check(), timeout]);
+        return [c.name, r] as const;
+      } catch (err) {
+        return [c.name, { ok: false, detail: redact(err instanceof Error ? err.message : String(err)) }] as const;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return { ready: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
 }

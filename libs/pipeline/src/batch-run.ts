@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Config } from '@himari/config';
-import { decodeAs, Rejection, STAGES, Topic, TradingSignal } from '@himari/contracts';
+import { decodeAs, encode, Rejection, Stage, STAGES, Topic, TradingSignal } from '@himari/contracts';
+import { boundedReason, deadLetterPayload, errorCode, isRetryable, OVERSIZED_CODE } from '@himari/actor-runtime';
 import type { Transport } from '@himari/bus';
 import type { Logger } from '@himari/observability';
 import type { SignalStore } from '@himari/signal-store';
 import { LineMatcher, type Resolution } from './line-matcher.ts';
 import { isBlank, peekId, readLines } from './lines.ts';
-import { createScorer, createStore, createTransport, namesFor, startActors, type RunningActors, type SelectedScorer } from './process.ts';
+import { createStore, createTransport } from './connections.ts';
+import { createScorer, namesFor, startActors, type RunningActors, type SelectedScorer } from './process.ts';
 
 export interface RejectLine {
   line: number;
@@ -56,7 +58,14 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
   const runId = randomUUID().slice(0, 8);
   const started = Date.now();
   const transport = await createTransport(config, names, `himari-run-${runId}`);
-  const store = createStore(config, names);
+  const store = createStore(config, names, log);
+  try {
+    await store.ready();
+  } catch (err) {
+    await store.close();
+    await transport.close();
+    throw err;
+  }
   let actors: RunningActors | undefined;
   let scorer: SelectedScorer | undefined;
 
@@ -123,6 +132,39 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
       actors = await startActors(STAGES, { config, names, store, scorer, log, clock: Date.now, transport }, transport);
     }
     const maxInFlight = opts.maxInFlight ?? 2000;
+    const maxLineBytes = config.ingest.max_message_bytes;
+    const rawSubject = names.subject(Topic.newsRaw);
+    /**
+     * One bad line never ends the run: a line over the size limit (which the bus may refuse outright) is
+     * dead-lettered here, as the ingestor would, with a truncated payload, its length and sha256; a line the bus
+     * refuses for good is dead-lettered the same way. Either way the line resolves as a reject.
+     */
+    const publishLine = async (bytes: Uint8Array, msgId: string): Promise<void> => {
+      if (bytes.length > maxLineBytes) {
+        await deadLetterLine(bytes, msgId, OVERSIZED_CODE, `the message is ${bytes.length} bytes, over the limit of ${maxLineBytes}`);
+        return;
+      }
+      try {
+        await transport.publish(rawSubject, bytes, { msgId });
+      } catch (err) {
+        if (isRetryable(err)) throw err;
+        await deadLetterLine(bytes, msgId, errorCode(err), `the bus refused the line: ${(err as Error).message}`);
+      }
+    };
+    const deadLetterLine = async (bytes: Uint8Array, msgId: string, code: string, reason: string): Promise<void> => {
+      const rejection: Rejection = {
+        v: 1,
+        stage: Stage.ingestor,
+        code,
+        reason: boundedReason(reason),
+        msg_id: msgId,
+        subject: rawSubject,
+        delivery_count: 0,
+        ...deadLetterPayload(bytes),
+        at: Date.now(),
+      };
+      await transport.publish(names.deadLetter(Stage.ingestor), encode(rejection), { msgId: `dlq:${Stage.ingestor}:${msgId}` });
+    };
     const idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
     const waitForRoom = async (limit: number): Promise<boolean> => {
       while (matcher.size > limit) {
@@ -138,8 +180,9 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
 
     for await (const line of readLines(opts.input)) {
       if (isBlank(line.bytes)) continue;
-      matcher.add({ n: line.n, id: peekId(line.bytes), msgId: msgIdOf(runId, line.n) });
-      await transport.publish(names.subject(Topic.newsRaw), line.bytes, { msgId: msgIdOf(runId, line.n) });
+      const msgId = msgIdOf(runId, line.n);
+      matcher.add({ n: line.n, id: line.bytes.length <= maxLineBytes ? peekId(line.bytes) : undefined, msgId });
+      await publishLine(line.bytes, msgId);
       published += 1;
       progress();
       if (!(await waitForRoom(maxInFlight))) break;

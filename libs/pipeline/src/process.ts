@@ -1,29 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '@himari/config';
-import { busNames, Stage, storeKeys, type BusNames } from '@himari/contracts';
-import { connectNatsTransport, createMemoryTransport, type Transport } from '@himari/bus';
+import { busNames, Stage, type BusNames } from '@himari/contracts';
+import type { Transport } from '@himari/bus';
 import { ActorRunner } from '@himari/actor-runtime';
 import { createActorMetrics, type Logger } from '@himari/observability';
 import { createLexiconScorer, toAsync, type AsyncSentimentScorer, type SentimentScorer } from '@himari/sentiment';
-import { createMemorySignalStore, createRedisSignalStore, storeOptionsFromConfig, type SignalStore } from '@himari/signal-store';
 import type { PipelineDeps } from './deps.ts';
 import { ACTORS } from './registry.ts';
-
-export async function createTransport(config: Config, names: BusNames, clientName: string): Promise<Transport> {
-  if (config.nats.url === null) return createMemoryTransport({ duplicateWindowMs: config.nats.duplicate_window_ms });
-  return connectNatsTransport({
-    url: config.nats.url,
-    names,
-    duplicateWindowMs: config.nats.duplicate_window_ms,
-    maxAgeMs: config.nats.max_age_ms,
-    name: clientName,
-  });
-}
-
-export function createStore(config: Config, names: BusNames): SignalStore {
-  const opts = { ...storeOptionsFromConfig(config), keys: storeKeys(config.redis.key_prefix, names.prefix) };
-  return config.redis.url === null ? createMemorySignalStore(opts) : createRedisSignalStore(config.redis.url, opts);
-}
 
 /** A J5 scorer that owns resources (an onnxruntime session): close it when the process stops. */
 export interface SelectedScorer extends AsyncSentimentScorer {
@@ -142,6 +125,7 @@ export async function startActors(stages: readonly Stage[], deps: PipelineDeps, 
         retry: { maxDeliver: c.retry.max_deliver, backoffMs: c.retry.backoff_ms, ackWaitMs: c.retry.ack_wait_ms },
         concurrency: c.concurrency,
         drainTimeoutMs: c.drain_timeout_ms,
+        maxMessageBytes: deps.config.ingest.max_message_bytes,
         log: deps.log.child({ stage }),
         clock: deps.clock,
       },

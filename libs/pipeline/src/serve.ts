@@ -1,7 +1,8 @@
-import { loadConfig, type Config } from '@himari/config';
+import { loadConfig, secretsOf, type Config } from '@himari/config';
 import type { Stage } from '@himari/contracts';
-import { createLogger, startMetricsServer, type Logger } from '@himari/observability';
-import { createScorer, createStore, createTransport, namesFor, startActors } from './process.ts';
+import { createLogger, redact, redactUrl, startMetricsServer, type Logger } from '@himari/observability';
+import { createStore, createTransport, readinessChecks } from './connections.ts';
+import { createScorer, namesFor, startActors } from './process.ts';
 
 export interface ServeOptions {
   config: Config;
@@ -19,13 +20,29 @@ export async function serveActor(stage: Stage, opts: ServeOptions): Promise<void
   const names = namesFor(config);
   if (config.nats.url === null) log.warn('serve without a NATS url runs one actor on an in-memory bus: nothing else can reach it');
   const transport = await createTransport(config, names, `himari-${stage}`);
-  const store = createStore(config, names);
+  const store = createStore(config, names, log);
+  try {
+    // A wrong password or an unreachable store is a failed start (non-zero exit), not an actor that never works.
+    await store.ready();
+  } catch (err) {
+    await store.close();
+    await transport.close();
+    throw err;
+  }
   const scorer = await createScorer(config, log, [stage]);
   const running = await startActors([stage], { config, names, store, scorer, log, clock: Date.now, transport }, transport);
   const metricsPort = config.observability.metrics_port;
-  const metrics = metricsPort > 0 ? await startMetricsServer(running.runners[0]!.metrics.registry, metricsPort) : undefined;
-  if (metrics) log.info({ port: metrics.port }, 'metrics on /metrics');
-  log.info({ stage, nats: config.nats.url ?? 'memory', redis: config.redis.url ?? 'memory', prefix: names.prefix }, 'serving');
+  const metrics =
+    metricsPort > 0
+      ? await startMetricsServer(running.runners[0]!.metrics.registry, {
+          port: metricsPort,
+          host: config.health.host,
+          readiness: readinessChecks(transport, store, config, () => running.runners.every((r) => r.status === 'running')),
+          checkTimeoutMs: config.health.store_timeout_ms + 500,
+        })
+      : undefined;
+  if (metrics) log.info({ host: config.health.host, port: metrics.port }, 'metrics on /metrics, liveness /healthz, readiness /readyz');
+  log.info({ stage, nats: redactUrl(config.nats.url), redis: redactUrl(config.redis.url), prefix: names.prefix }, 'serving');
 
   const signal = await opts.shutdown;
   log.info({ signal }, 'draining');
@@ -62,10 +79,10 @@ export function shutdownSignal(proc: Pick<NodeJS.Process, 'on' | 'exit'>): Promi
 export async function runActorProcess(stage: Stage, env: Readonly<Record<string, string | undefined>>, proc: ProcessHooks): Promise<void> {
   try {
     const config = loadConfig({ file: env['HIMARI_CONFIG'], env });
-    const log = createLogger({ name: stage, level: config.observability.log_level });
+    const log = createLogger({ name: stage, level: config.observability.log_level, secrets: secretsOf(config) });
     await serveActor(stage, { config, log, shutdown: shutdownSignal(proc) });
   } catch (err) {
-    proc.stderr.write(`${stage}: ${(err as Error).stack ?? String(err)}\n`);
+    proc.stderr.write(`${stage}: ${redact((err as Error).stack ?? String(err))}\n`);
     proc.exitCode = 1;
   }
 }

@@ -1,3 +1,4 @@
+import { natsSecurity } from '@himari/config';
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { busNames, STAGES, type Stage } from '@himari/contracts';
@@ -70,7 +71,13 @@ export async function dlqCommand(args: string[], ctx: CommandContext): Promise<n
 
   const names = busNames(config.nats.prefix);
   try {
-    const browser = await openStreamBrowser({ url: config.nats.url, names, connectTimeoutMs: timeoutMs, name: `himari-dlq-${sub}` });
+    const browser = await openStreamBrowser({
+      url: config.nats.url,
+      names,
+      connectTimeoutMs: timeoutMs,
+      name: `himari-dlq-${sub}`,
+      security: natsSecurity(config),
+    });
     try {
       const dlq = new DeadLetterQueue(browser, names);
       switch (sub) {

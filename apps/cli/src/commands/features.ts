@@ -1,7 +1,7 @@
 import { normaliseAsset } from '@himari/contracts';
 import { createFeatureInjector, formatFeaturesJson } from '@himari/features';
 import { createStore, namesFor } from '@himari/pipeline';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { cliLogger, configFrom, parse, UsageError, type CommandContext } from '../context.ts';
 
 export async function featuresCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse(
@@ -32,8 +32,10 @@ export async function featuresCommand(args: string[], ctx: CommandContext): Prom
   if (config.redis.url === null) {
     ctx.stderr.write('himari features: no --redis given: reading the empty in-memory store (every asset is "missing")\n');
   }
-  const store = createStore(config, namesFor(config));
+  const store = createStore(config, namesFor(config), cliLogger('himari-features', config));
   try {
+    // An unreachable Redis is one clear line and exit 1 (StoreConnectError), never a hang after the answer.
+    await store.ready();
     const f = config.features;
     // A person at a terminal is not the 1 ms decision loop: allow a network round trip.
     const injector = createFeatureInjector({

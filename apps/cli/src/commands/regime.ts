@@ -1,7 +1,7 @@
 import { normaliseAsset } from '@himari/contracts';
 import { createStore, namesFor } from '@himari/pipeline';
 import { SignalStoreError } from '@himari/signal-store';
-import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
+import { cliLogger, configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `usage:
   himari regime set REGIME [--asset X] [--ttl SECONDS] [--redis URL] [--config FILE]
@@ -32,8 +32,10 @@ export async function regimeCommand(args: string[], ctx: CommandContext): Promis
       throw new UsageError((err as Error).message);
     }
   };
-  const store = createStore(config, namesFor(config));
+  const store = createStore(config, namesFor(config), cliLogger('himari-regime', config));
   try {
+    // An unreachable Redis is one clear line and exit 1 (StoreConnectError), never a hang after the answer.
+    await store.ready();
     if (verb === 'get') {
       const a = asset(value);
       ctx.stdout.write(`${JSON.stringify({ asset: a, regime: await store.regime(a) })}\n`);

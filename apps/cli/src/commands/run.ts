@@ -4,9 +4,9 @@ import type { Readable } from 'node:stream';
 import { SingleBar, Presets } from 'cli-progress';
 import { deleteStream } from '@himari/bus';
 import { busNames } from '@himari/contracts';
-import { createLogger } from '@himari/observability';
 import { runBatch, type BatchRunSummary } from '@himari/pipeline';
-import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
+import { checkReadable, checkWritable, cliLogger, configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
+import { natsSecurity } from '@himari/config';
 
 /** Guard flags (from the cache writer) counted in the summary, so that a replay or old news is said plainly. */
 const COUNTED_FLAGS = ['already_applied', 'stale_news', 'injection_capped'] as const;
@@ -39,7 +39,10 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
     redis: { url: values.redis ?? base.redis.url },
     observability: { log_level: ctx.env['HIMARI_LOG_LEVEL'] ? base.observability.log_level : 'warn' },
   });
-  const log = createLogger({ name: 'himari-run', level: config.observability.log_level });
+  const log = cliLogger('himari-run', config);
+  if (values.input !== '-') checkReadable(values.input, 'input file');
+  if (values.output) checkWritable(values.output, '--output');
+  if (values.rejects) checkWritable(values.rejects, '--rejects');
 
   const input: Readable = values.input === '-' ? (ctx.stdin as Readable) : createReadStream(values.input);
   const output = values.output ? createWriteStream(values.output) : undefined;
@@ -78,7 +81,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
   } finally {
     bar?.stop();
     await Promise.all([closeStream(output), closeStream(rejects)]);
-    if (ownPrefix && natsUrl) await deleteStream(natsUrl, busNames(prefix).stream).catch(() => undefined);
+    if (ownPrefix && natsUrl) await deleteStream(natsUrl, busNames(prefix).stream, natsSecurity(config)).catch(() => undefined);
   }
   ctx.stderr.write(
     `himari run: ${summary.items} items, ${summary.signals} signals, ${summary.rejected} rejected` +

@@ -1,4 +1,5 @@
 import { STAGES } from '@himari/contracts';
+import { secretsOf } from '@himari/config';
 import { createLogger } from '@himari/observability';
 import { isStage, serveActor, shutdownSignal } from '@himari/pipeline';
 import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
@@ -24,7 +25,7 @@ export async function serveCommand(args: string[], ctx: CommandContext): Promise
       ? { metrics_port: numFlag(values['metrics-port'], 'metrics-port', { integer: true, min: 0, max: 65535 }) }
       : {},
   });
-  const log = createLogger({ name: actor, level: config.observability.log_level });
+  const log = createLogger({ name: actor, level: config.observability.log_level, secrets: secretsOf(config) });
   await serveActor(actor, { config, log, shutdown: shutdownSignal(ctx.proc) });
   return 0;
 }

@@ -1,6 +1,7 @@
 import { decodeRaw, busNames } from '@himari/contracts';
 import { connectNatsTransport, type TapMessage } from '@himari/bus';
 import { shutdownSignal } from '@himari/pipeline';
+import { natsSecurity } from '@himari/config';
 import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 
 /** Prints decoded bus traffic, one JSON line per message: the design's "NATS taps for debugging". */
@@ -30,6 +31,7 @@ export async function tapCommand(args: string[], ctx: CommandContext): Promise<n
     duplicateWindowMs: config.nats.duplicate_window_ms,
     maxAgeMs: config.nats.max_age_ms,
     name: 'himari-tap',
+    security: natsSecurity(config),
   });
   let seen = 0;
   let done: (v: string) => void = () => undefined;
