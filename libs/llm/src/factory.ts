@@ -5,7 +5,7 @@ import { createLlamaCppGenerator } from './backends/llama-cpp.ts';
 import { createOpenAiGenerator } from './backends/openai.ts';
 import { createTransformersGenerator } from './backends/transformers.ts';
 import { HourlyBudget } from './budget.ts';
-import type { DrafterSettings } from './drafter.ts';
+import type { DrafterSettings } from './draft-path.ts';
 import { MisconfiguredError } from './errors.ts';
 import type { TextGenerator } from './types.ts';
 

@@ -3,7 +3,7 @@
  * injected instructions), and an injection corpus shared by the actors' tests.
  */
 import { HourlyBudget } from './budget.ts';
-import type { DrafterSettings } from './drafter.ts';
+import type { DrafterSettings } from './draft-path.ts';
 import { BackendKind, type GenerateRequest, type GenerateResult, type TextGenerator } from './types.ts';
 
 export interface ScriptedOptions {
