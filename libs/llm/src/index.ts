@@ -1,7 +1,7 @@
 export * from './types.ts';
 export * from './errors.ts';
 export * from './flags.ts';
-export { Semaphore, backoffDelayMs } from './limit.ts';
+export { backoffDelayMs } from './limit.ts';
 export { HourlyBudget, withBudget, type BudgetOptions, type BudgetState, type Usage, type Reservation } from './budget.ts';
 export { signalOutputSchema, withoutLengthBounds, jsonSchemaToGbnf, UnsupportedSchemaError, type TextBounds } from './schema.ts';
 export { sanitiseForPrompt, fence, newNonce, detectInjection, type Fence, type SanitisedText } from './prompt-safety.ts';
