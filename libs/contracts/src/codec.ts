@@ -20,8 +20,9 @@ export class DecodeError extends Error {
   constructor(
     readonly code: 'undecodable' | 'schema',
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -31,7 +32,7 @@ export function decodeAs<S extends z.ZodType>(schema: S, bytes: Uint8Array): z.i
   try {
     raw = packr.unpack(bytes);
   } catch (err) {
-    throw new DecodeError('undecodable', `not msgpack: ${(err as Error).message}`);
+    throw new DecodeError('undecodable', `not msgpack: ${(err as Error).message}`, { cause: err });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

@@ -36,7 +36,7 @@ export async function createGenerator(c: LlmActorConfig): Promise<TextGenerator 
         try {
           apiKey = readFileSync(o.api_key_file, 'utf8').trim();
         } catch (err) {
-          throw new MisconfiguredError(`cannot read openai.api_key_file ${o.api_key_file}: ${(err as Error).message}`);
+          throw new MisconfiguredError(`cannot read openai.api_key_file ${o.api_key_file}: ${(err as Error).message}`, { cause: err });
         }
       }
       return createOpenAiGenerator({

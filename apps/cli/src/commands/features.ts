@@ -11,7 +11,7 @@ export async function featuresCommand(args: string[], ctx: CommandContext): Prom
   try {
     asset = normaliseAsset(raw);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError((err as Error).message, { cause: err });
   }
   const config = configFrom(ctx, values.config, { redis: values.redis ? { url: values.redis } : {} });
   if (config.redis.url === null) {

@@ -107,8 +107,10 @@ export function createOpenAiGenerator(opts: OpenAiOptions): TextGenerator {
     let parsed: ChatCompletion;
     try {
       parsed = JSON.parse(text) as ChatCompletion;
-    } catch {
-      throw new BackendUnavailableError(`openai-compatible: the server's body is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+    } catch (err) {
+      throw new BackendUnavailableError(`openai-compatible: the server's body is not JSON: ${JSON.stringify(text.slice(0, 80))}`, {
+        cause: err,
+      });
     }
     const choice = parsed.choices?.[0];
     const content = choice?.message?.content;
