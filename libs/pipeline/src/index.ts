@@ -5,4 +5,3 @@ export * from './serve.ts';
 export * from './batch-run.ts';
 export * from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';
-export { calibrationKey } from './actors/calibrator.ts';
