@@ -157,7 +157,7 @@ export async function createLlamaCppGenerator(opts: LlamaCppOptions): Promise<Te
       const started = performance.now();
       return slots(async (): Promise<GenerateResult> => {
         const seq = free.pop();
-        if (!seq) throw new BackendUnavailableError('llama-cpp: no free sequence (semaphore and pool disagree)');
+        if (!seq) throw new BackendUnavailableError('llama-cpp: no free sequence (concurrency limit and pool disagree)');
         const before = seq.tokenMeter.getState();
         try {
           const { text, stop } = await run(seq, req);
