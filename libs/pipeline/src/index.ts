@@ -5,3 +5,4 @@ export * from './serve.ts';
 export * from './batch-run.ts';
 export * from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';
+export { guardSignal, GuardFlag, type GuardOutcome } from './actors/signal-guards.ts';
