@@ -127,9 +127,10 @@ describe('MemoryTransport specifics', () => {
   });
 
   it('close() clears its timers so that a process can exit', async () => {
-    // Fake setTimeout counts this transport's timers alone: a process-wide count also sees the runner's and failed
-    // under load. Deliveries (setImmediate) and waitFor (timers/promises) stay real.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // Counts only the timers made while this test runs: fake setTimeout/clearTimeout keep their own register, where
+    // the process-wide count (getActiveResourcesInfo) also saw other code's timers come and go and failed under load.
+    // Time still advances with the wall clock, so waitFor polls as usual; the 60 s nak delays never come due.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
     try {
       const t = createMemoryTransport({ duplicateWindowMs: 10_000 });
       await t.ensureStream();
