@@ -92,7 +92,14 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
         schema,
         ...(s.seed !== null ? { seed: s.seed + i } : {}),
       }));
-      const generated = await path.generate<ChainOk>(scored, nowMs, evidence, requests, { parse: parseChain, format: 'cot' });
+      const generated = await path.generate<ChainOk>(
+        scored,
+        nowMs,
+        evidence,
+        requests,
+        { parse: parseChain, format: 'cot' },
+        { cutOffFlag: LlmFlag.chainCutOff },
+      );
       if (generated.kind === 'done') return generated.outcome;
       const { answers, reasked } = generated.value;
 

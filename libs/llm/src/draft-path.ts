@@ -57,7 +57,7 @@ export interface DrafterDeps {
 }
 
 export type DraftOutcome =
-  | { kind: 'draft'; draft: DraftSignal; outcome: 'llm' | 'budget_shed' | 'backend_error' | 'rag_hold' }
+  | { kind: 'draft'; draft: DraftSignal; outcome: 'llm' | 'budget_shed' | 'backend_error' | 'rag_hold' | 'chain_incomplete' }
   | { kind: 'unparseable'; reason: string }
   /** Retryable backend failure under `on_backend_error: retry`: throw it so the runtime naks. */
   | { kind: 'retry'; error: LlmError };
@@ -78,6 +78,15 @@ export interface Evidence {
 export interface Generated<T> {
   answers: Array<{ parsed: T; text: string }>;
   reasked: boolean;
+}
+
+export interface GenerateOptions {
+  /**
+   * An answer cut off before it could be read (the token limit, or J6 found it truncated) drafts from J5/J7 with
+   * this flag, counted as `chain_incomplete`, instead of being dead-lettered as unparseable. J2 sets it: its five
+   * steps come before the conclusion, so a long chain runs out of room, and the news still deserves a signal.
+   */
+  cutOffFlag?: string;
 }
 
 export interface FinishInput {
@@ -113,6 +122,7 @@ export interface DraftingPath {
     evidence: Evidence,
     requests: readonly GenerateRequest[],
     opts: StructuredOptions<T>,
+    options?: GenerateOptions,
   ): Promise<PathStep<Generated<T>>>;
   /** Grounding, J3's claim check, the guards and the count: the model's answer becomes the published draft. */
   finish(input: FinishInput): Promise<DraftOutcome>;
@@ -120,7 +130,7 @@ export interface DraftingPath {
 
 export function createDraftingPath(stage: DraftingActor, s: DrafterSettings, deps: DrafterDeps): DraftingPath {
   const generator = withBudget(deps.generator, deps.budget);
-  const count = (outcome: 'llm' | 'budget_shed' | 'backend_error' | 'rag_hold' | 'unparseable'): void =>
+  const count = (outcome: 'llm' | 'budget_shed' | 'backend_error' | 'rag_hold' | 'chain_incomplete' | 'unparseable'): void =>
     deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome });
 
   /** Maps a failed generation onto the configured fallback; rethrows what is not a backend or budget failure. */
@@ -147,7 +157,7 @@ export function createDraftingPath(stage: DraftingActor, s: DrafterSettings, dep
       return { kind: 'next', value: evidence };
     },
 
-    async generate(scored, nowMs, evidence, requests, opts) {
+    async generate(scored, nowMs, evidence, requests, opts, options = {}) {
       const started = performance.now();
       let outs;
       try {
@@ -157,7 +167,8 @@ export function createDraftingPath(stage: DraftingActor, s: DrafterSettings, dep
       } finally {
         deps.metrics.backendSeconds.observe({ stage, backend: deps.generator.kind }, (performance.now() - started) / 1000);
       }
-      for (const r of outs.flatMap((o) => o.results)) {
+      const results = outs.flatMap((o) => o.results);
+      for (const r of results) {
         deps.metrics.tokens.inc({ stage, kind: 'prompt' }, r.promptTokens);
         deps.metrics.tokens.inc({ stage, kind: 'completion' }, r.completionTokens);
       }
@@ -166,6 +177,16 @@ export function createDraftingPath(stage: DraftingActor, s: DrafterSettings, dep
       const answers = outs.flatMap((o) => (o.ok ? [{ parsed: o.parsed, text: o.text }] : []));
       if (answers.length === 0) {
         const failure = outs.find((o) => !o.ok);
+        const hitLimit = results.some((r) => r.finishReason === 'length');
+        if (options.cutOffFlag !== undefined && (hitLimit || (failure && !failure.ok && failure.failure.code === 'truncated'))) {
+          deps.metrics.chainIncomplete.inc({ stage, reason: hitLimit ? 'token_limit' : 'truncated' });
+          count('chain_incomplete');
+          const flags = [...evidence.flags, options.cutOffFlag, ...(reasked ? [LlmFlag.reasked] : [])];
+          return {
+            kind: 'done',
+            outcome: { kind: 'draft', draft: upstreamWith(scored, stage, nowMs, flags), outcome: 'chain_incomplete' },
+          };
+        }
         const reason = failure && !failure.ok ? failure.failure.reason : 'no sample';
         deps.metrics.unparseable.inc({ stage, code: failure && !failure.ok ? failure.failure.code : 'invalid' });
         count('unparseable');

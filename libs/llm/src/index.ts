@@ -41,6 +41,7 @@ export {
   type Evidence,
   type FinishInput,
   type Generated,
+  type GenerateOptions,
   type PathStep,
   type RagSettings,
 } from './draft-path.ts';
