@@ -6,3 +6,5 @@ export * from './batch-run.ts';
 export * from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';
 export { guardSignal, GuardFlag, type GuardOutcome } from './actors/signal-guards.ts';
+export * from './dlq.ts';
+export * from './rejects-replay.ts';
