@@ -30,7 +30,7 @@ async function wordList(path: string): Promise<Set<string>> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new LexiconLoadError(`cannot read the Loughran-McDonald list ${path}: ${(err as Error).message}`);
+    throw new LexiconLoadError(`cannot read the Loughran-McDonald list ${path}: ${(err as Error).message}`, { cause: err });
   }
   const words = new Set(
     text

@@ -8,6 +8,7 @@
  * batch no outcome arrives, so every signal of the batch is calibrated by the same maps, fitted only on returns that
  * were known before any of the batch's news: the signals are point-in-time and the run is deterministic.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from '@himari/config';
 import { decodeAs, encode, Rejection, STAGES, Topic, TradingSignal, type Outcome } from '@himari/contracts';
 import type { Subscription } from '@himari/bus';
@@ -113,7 +114,7 @@ async function until(cond: () => boolean, idleMs: number, what: string, progress
       throw new ReplayStalledError(`${what}: no progress for ${idleMs} ms`);
     }
     // Let timers (retry backoffs) run too, without spinning the CPU.
-    if (Date.now() - lastChange > 5) await new Promise<void>((resolve) => setTimeout(resolve, 1));
+    if (Date.now() - lastChange > 5) await delay(1);
   }
 }
 

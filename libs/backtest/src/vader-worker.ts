@@ -41,7 +41,7 @@ export function vaderCompoundsInWorker(texts: readonly string[]): Promise<Float6
       resolve(scores);
       void worker.terminate();
     });
-    worker.once('error', (err) => reject(new VaderWorkerError(`VADER worker failed: ${err.message}`)));
+    worker.once('error', (err) => reject(new VaderWorkerError(`VADER worker failed: ${err.message}`, { cause: err })));
     worker.once('exit', (code) => {
       if (!done) reject(new VaderWorkerError(`VADER worker exited with code ${code} before answering`));
     });

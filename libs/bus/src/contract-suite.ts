@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Stage, Topic, type BusNames } from '@himari/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bytes, deferred, text, waitFor } from './testing.ts';
@@ -264,7 +265,7 @@ export function transportContract(name: string, makeTransport: () => Promise<Tra
         const until = Date.now() + 2.5 * ackWaitMs;
         while (Date.now() < until) {
           d.working();
-          await new Promise((r) => setTimeout(r, 100));
+          await delay(100);
         }
         await d.ack();
       });

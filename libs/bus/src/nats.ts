@@ -237,9 +237,9 @@ class NatsBus implements NatsTransport {
       return { duplicate: ack.duplicate, seq: ack.seq };
     } catch (err) {
       if (isCode(err, ErrorCode.NoResponders)) {
-        throw new StreamNotFoundError(`no stream captures ${subject} (is ensureStream() done?)`);
+        throw new StreamNotFoundError(`no stream captures ${subject} (is ensureStream() done?)`, { cause: err });
       }
-      if (isCode(err, ErrorCode.Timeout)) throw new TransportTimeoutError(`publish to ${subject} timed out`);
+      if (isCode(err, ErrorCode.Timeout)) throw new TransportTimeoutError(`publish to ${subject} timed out`, { cause: err });
       if (isCode(err, ErrorCode.MaxPayloadExceeded)) {
         throw new MessageTooLargeError(`${data.length} bytes to ${subject} exceed the server's max_payload`, { cause: err });
       }
@@ -277,9 +277,9 @@ class NatsBus implements NatsTransport {
       reply = await this.nc.request(subject, data, { timeout: timeoutMs });
     } catch (err) {
       if (isCode(err, ErrorCode.Timeout)) {
-        throw new TransportTimeoutError(`request on ${subject} timed out after ${timeoutMs} ms`);
+        throw new TransportTimeoutError(`request on ${subject} timed out after ${timeoutMs} ms`, { cause: err });
       }
-      if (isCode(err, ErrorCode.NoResponders)) throw new TransportNoRespondersError(`no responders for ${subject}`);
+      if (isCode(err, ErrorCode.NoResponders)) throw new TransportNoRespondersError(`no responders for ${subject}`, { cause: err });
       throw err;
     }
     const remote = reply.headers?.get(REMOTE_ERROR_HEADER);
@@ -346,7 +346,7 @@ class NatsBus implements NatsTransport {
         inactive_threshold: nanos(60_000),
       });
     } catch (err) {
-      if (apiErrCode(err) === JsErr.streamNotFound) throw new StreamNotFoundError(`stream ${stream} not found`);
+      if (apiErrCode(err) === JsErr.streamNotFound) throw new StreamNotFoundError(`stream ${stream} not found`, { cause: err });
       throw err;
     }
     let remaining = ci.num_pending;
@@ -488,7 +488,7 @@ class ConsumeLoop {
         this.current = undefined;
         if (this.stopped) break;
         // Disconnected, server restarting, consumer or stream gone: the client reconnects by itself; we retry.
-        this.lastError = err instanceof Error ? err : new Error(String(err));
+        this.lastError = err instanceof Error ? err : new Error(String(err), { cause: err });
         failures++;
         await this.pause(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(failures - 1, 5)));
       }
@@ -560,7 +560,7 @@ function toDelivery(msg: JsMsg): { delivery: Delivery; settled(): boolean } {
         // Waits for the server's confirmation: an ack that returns has really been recorded.
         await msg.ackAck();
       } catch (err) {
-        if (isCode(err, ErrorCode.Timeout)) throw new TransportTimeoutError(`ack of seq ${msg.seq} not confirmed`);
+        if (isCode(err, ErrorCode.Timeout)) throw new TransportTimeoutError(`ack of seq ${msg.seq} not confirmed`, { cause: err });
         throw err;
       }
     },

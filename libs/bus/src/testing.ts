@@ -2,6 +2,7 @@
  * Test helpers shared by every package that runs against a Transport. No test framework imports here, so scripts
  * and benches can use them too.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 
 export class WaitForTimeoutError extends Error {
   override readonly name = 'WaitForTimeoutError';
@@ -34,7 +35,7 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
       const why = lastError instanceof Error ? `: ${lastError.message}` : '';
       throw new WaitForTimeoutError(`${opts.message ?? 'condition not met'} within ${timeoutMs} ms${why}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await delay(intervalMs);
   }
 }
 

@@ -44,6 +44,21 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ file: '/nonexistent/x.yaml' })).toThrow(ConfigError);
   });
+
+  it('keeps the file system or YAML error as the cause', () => {
+    const missing = (() => {
+      try {
+        return loadConfig({ file: '/nonexistent/x.yaml' });
+      } catch (err) {
+        return err as ConfigError;
+      }
+    })() as ConfigError;
+    expect(missing.message).toMatch(/cannot read config file \/nonexistent\/x\.yaml: ENOENT/);
+    expect((missing.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
+    const file = join(mkdtempSync(join(tmpdir(), 'himari-cfg-')), 'bad.yaml');
+    writeFileSync(file, 'redis: [unclosed\n');
+    expect(() => loadConfig({ file })).toThrow(expect.objectContaining({ name: 'ConfigError', cause: expect.any(Error) }));
+  });
 });
 
 describe('strict keys', () => {

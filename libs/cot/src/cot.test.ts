@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import type { Outcome, TradingSignal } from '@himari/contracts';
+import { decodeAs, encode, RagGroundRequest, type Outcome, type RagHit, type TradingSignal } from '@himari/contracts';
 import { makeScoredNews } from '@himari/drafting/testing';
 import { createLlmMetrics, LlmFlag } from '@himari/llm';
 import { createScriptedGenerator, obedientModel, testDrafterSettings, unlimitedBudget, userText } from '@himari/llm/testing';
@@ -240,6 +240,72 @@ describe('RLMF learner', () => {
     realised_return: 0.02,
     observed_at: NOW + 86_400_000,
     ...o,
+  });
+
+  it('goes through the shared path: RAG prompt, grounded entities, J3 claim check on its own reasoning, RAG hold', async () => {
+    const hit: RagHit = {
+      id: 'old-1',
+      text: 'Apple raised its services guidance last quarter.',
+      asset: 'AAPL',
+      similarity: 0.9,
+      published_at: '2024-10-30T20:00:00Z',
+    };
+    const asked: string[][] = [];
+    const ragRequest = async (subject: string, data: Uint8Array): Promise<Uint8Array> => {
+      if (subject === 'rag') return encode({ v: 1, hits: [hit], index_size: 1 });
+      const req = decodeAs(RagGroundRequest, data);
+      asked.push(req.claims);
+      return encode({
+        v: 1,
+        grounded: false,
+        results: req.claims.map((text) => ({ kind: 'claim', text, grounded: false, where: 'none', coverage: 0 })),
+      });
+    };
+    const answer = JSON.parse(chainAnswer({ entities: ['Apple', 'Tesla'], confidence: 0.9 })) as Record<string, unknown>;
+    const gen = createScriptedGenerator(() => JSON.stringify({ ...answer, reasoning: 'Services revenue rose 14% to $26 billion.' }));
+    const rag = { mode: 'augment' as const, topK: 3, minSimilarity: 0.3, timeoutMs: 100, maxDocChars: 600 };
+    const store = new CotStore(null);
+    const drafter = createCotDrafter(settings({ rag, ungroundedCap: 0.4 }), {
+      generator: gen,
+      budget: unlimitedBudget(),
+      metrics: createLlmMetrics(new Registry()),
+      ragRequest,
+      ragSubject: 'rag',
+      ragGroundSubject: 'ground',
+      store,
+      learner: new RlmfLearner(store, rlmf(), () => NOW),
+      history: async () => [],
+    });
+    const r = await drafter.draft(makeScoredNews({ news: { id: 'cot-rag', text: 'Apple beats on services' } }), NOW);
+    if (r.kind !== 'draft') throw new Error(r.kind);
+    expect(userText(gen.calls[0]!)).toContain(hit.text);
+    // J3 is asked about the model's reasoning, not the step conclusions appended to the signal's.
+    expect(asked).toEqual([['Services revenue rose 14% to $26 billion.']]);
+    expect(r.draft.entities).not.toContain('Tesla');
+    expect(r.draft.confidence_raw).toBe(0.4);
+    expect(r.draft.flags).toEqual(
+      expect.arrayContaining([LlmFlag.ragDocuments, LlmFlag.hallucinatedEntities, LlmFlag.ungroundedClaims, LlmFlag.confidenceCapped]),
+    );
+    expect(store.trail('cot-rag')).toMatchObject({ final_confidence: 0.4, flags: r.draft.flags });
+
+    const empty = async (): Promise<Uint8Array> => encode({ v: 1, hits: [], index_size: 0 });
+    const held = createCotDrafter(settings({ rag: { ...rag, mode: 'grounded' } }), {
+      generator: gen,
+      budget: unlimitedBudget(),
+      metrics: createLlmMetrics(new Registry()),
+      ragRequest: empty,
+      ragSubject: 'rag',
+      store,
+      learner: new RlmfLearner(store, rlmf(), () => NOW),
+      history: async () => [],
+    });
+    const hold = await held.draft(makeScoredNews({ news: { id: 'cot-hold' } }), NOW);
+    expect(hold).toMatchObject({
+      kind: 'draft',
+      outcome: 'rag_hold',
+      draft: { direction: 0, provenance: { prompt_version: 'rag-hold/1' } },
+    });
+    expect(gen.calls).toHaveLength(1);
   });
 
   it('joins outcomes to chains (by id, or by asset and time), keeps a bounded buffer and updates the policy every N', async () => {

@@ -1,31 +1,20 @@
 /**
  * J2 as a plain async function of a scored item: market context (recent signals of the asset, running sentiment,
  * regime when given) → the five-step chain under a JSON schema → J6 for the conclusion → the learned policy weighs
- * the final decision → grounding and guards → the audit trail persisted under the signal id.
+ * the final decision → the shared `finish` of @himari/llm (grounding, guards) → the audit trail under the signal id.
  *
  * Direction and confidence come from the chain's structured conclusion (and the policy), never from keywords.
  */
 import type { DraftSignal, ScoredNews, TradingSignal } from '@himari/contracts';
-import { assembleDraft } from '@himari/drafting';
 import {
-  applyGuards,
   buildCotPrompt,
   COT_STEPS,
-  generateStructured,
-  groundParsed,
+  createDraftingPath,
   LlmFlag,
-  onGenerationError,
-  ragHold,
-  retrievalFor,
-  claimsFor,
-  upstreamWith,
-  withBudget,
   type DraftOutcome,
   type DrafterDeps,
   type DrafterSettings,
-  type GenerateResult,
   type MarketContext,
-  type StructuredOutcome,
 } from '@himari/llm';
 import { directionToNumber, type SignalDirection } from '@himari/structured-output';
 import { chainOutputSchema, parseChain, type ChainParse } from './chain.ts';
@@ -57,8 +46,7 @@ export interface CotDrafter {
 }
 
 export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
-  const stage = 'cot-actor' as const;
-  const generator = withBudget(deps.generator, deps.budget);
+  const path = createDraftingPath('cot-actor', s, deps);
   const schema = chainOutputSchema({ maxStepChars: s.maxStepChars, maxReasoningChars: s.maxReasoningChars });
 
   async function context(scored: ScoredNews, nowMs: number, regime: string | undefined): Promise<MarketContext> {
@@ -83,12 +71,9 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
 
   return {
     async draft(scored, nowMs, regime) {
-      const rag = await retrievalFor(scored, stage, s.rag, deps);
-      const hits = rag.retrieved?.hits ?? [];
-      if (s.rag.mode === 'grounded' && hits.length === 0) {
-        deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome: 'rag_hold' });
-        return { kind: 'draft', draft: ragHold(scored, stage, nowMs, rag.flags), outcome: 'rag_hold' };
-      }
+      const retrieved = await path.retrieve(scored, nowMs);
+      if (retrieved.kind === 'done') return retrieved.outcome;
+      const evidence = retrieved.value;
       const ctx = await context(scored, nowMs, regime);
       const prompt = buildCotPrompt({
         news: scored.news,
@@ -97,69 +82,39 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
         maxInputChars: s.maxInputChars,
         maxStepChars: s.maxStepChars,
         maxReasoningChars: s.maxReasoningChars,
-        documents: hits,
+        documents: evidence.hits,
         maxDocChars: s.rag.maxDocChars,
       });
-      const started = performance.now();
-      let outs: StructuredOutcome<ChainOk>[];
-      try {
-        outs = await Promise.all(
-          Array.from({ length: s.samples }, (_, i) =>
-            generateStructured<ChainOk>(
-              generator,
-              {
-                messages: prompt.messages,
-                maxTokens: s.maxTokens,
-                temperature: s.temperature,
-                schema,
-                ...(s.seed !== null ? { seed: s.seed + i } : {}),
-              },
-              { parse: parseChain, format: 'cot' },
-            ),
-          ),
-        );
-      } catch (err) {
-        return onGenerationError(err, scored, stage, nowMs, s, deps, rag.flags);
-      } finally {
-        deps.metrics.backendSeconds.observe({ stage, backend: deps.generator.kind }, (performance.now() - started) / 1000);
-      }
-      const results: GenerateResult[] = outs.flatMap((o) => o.results);
-      for (const r of results) {
-        deps.metrics.tokens.inc({ stage, kind: 'prompt' }, r.promptTokens);
-        deps.metrics.tokens.inc({ stage, kind: 'completion' }, r.completionTokens);
-      }
-      const reasked = outs.some((o) => o.reasked);
-      if (reasked) deps.metrics.reasks.inc({ stage });
-      const parsed = outs.flatMap((o) => (o.ok ? [{ chain: o.parsed, text: o.text }] : []));
-      if (parsed.length === 0) {
-        const failure = outs.find((o) => !o.ok);
-        // A chain that ran out of room before its conclusion is not a poison message: the news still deserves a
-        // signal, so the J5/J7 draft goes on and says why (the five steps come before the conclusion in the schema).
-        const hitLimit = results.some((r) => r.finishReason === 'length');
-        if (hitLimit || (failure && !failure.ok && failure.failure.code === 'truncated')) {
-          deps.metrics.chainIncomplete.inc({ stage, reason: hitLimit ? 'token_limit' : 'truncated' });
-          deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome: 'chain_incomplete' });
-          const flags = [...rag.flags, LlmFlag.chainCutOff, ...(reasked ? [LlmFlag.reasked] : [])];
-          return { kind: 'draft', draft: upstreamWith(scored, stage, nowMs, flags), outcome: 'chain_incomplete' };
-        }
-        const reason = failure && !failure.ok ? failure.failure.reason : 'no sample';
-        deps.metrics.unparseable.inc({ stage, code: failure && !failure.ok ? failure.failure.code : 'invalid' });
-        deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome: 'unparseable' });
-        return { kind: 'unparseable', reason };
-      }
+      const requests = Array.from({ length: s.samples }, (_, i) => ({
+        messages: prompt.messages,
+        maxTokens: s.maxTokens,
+        temperature: s.temperature,
+        schema,
+        ...(s.seed !== null ? { seed: s.seed + i } : {}),
+      }));
+      const generated = await path.generate<ChainOk>(
+        scored,
+        nowMs,
+        evidence,
+        requests,
+        { parse: parseChain, format: 'cot' },
+        { cutOffFlag: LlmFlag.chainCutOff },
+      );
+      if (generated.kind === 'done') return generated.outcome;
+      const { answers, reasked } = generated.value;
 
       // Self-consistency: the majority direction wins; its confidence is discounted by the disagreement.
-      const samples: ChainSample[] = parsed.map((p) => ({
+      const samples: ChainSample[] = answers.map((p) => ({
         text: p.text,
-        direction: directionToNumber(p.chain.value.direction) as Action,
-        confidence: p.chain.value.confidence,
-        sentiment: p.chain.value.sentiment,
+        direction: directionToNumber(p.parsed.value.direction) as Action,
+        confidence: p.parsed.value.confidence,
+        sentiment: p.parsed.value.sentiment,
       }));
       const counts = new Map<Action, number>();
       for (const x of samples) counts.set(x.direction, (counts.get(x.direction) ?? 0) + 1);
       const majority = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
       const agreeing = samples.filter((x) => x.direction === majority);
-      const chosen = parsed[samples.findIndex((x) => x.direction === majority)]!.chain;
+      const chosen = answers[samples.findIndex((x) => x.direction === majority)]!.parsed;
       const modelConfidence = (agreeing.reduce((a, x) => a + x.confidence, 0) / agreeing.length) * (agreeing.length / samples.length);
 
       const policy = deps.learner.activePolicy();
@@ -168,46 +123,33 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
         : null;
       const decision = weighDecision({ direction: majority, confidence: modelConfidence }, policyProbs, deps.learner.settings.policyWeight);
 
-      const grounded = groundParsed(chosen.value, { text: scored.news.text, documents: hits.map((h) => h.text), asset: scored.news.asset });
-      if (grounded.dropped.length > 0) deps.metrics.hallucinatedEntities.inc({ stage }, grounded.dropped.length);
-      const value = {
-        ...grounded.value,
-        direction: DIRECTIONS[decision.direction],
-        confidence: decision.confidence,
-        reasoning: chainReasoning(chosen, grounded.value.reasoning),
-      };
-      const assembled = assembleDraft({
+      const stageFlags: string[] = [];
+      if (decision.direction !== majority) stageFlags.push(LlmFlag.policyChangedDirection);
+      if (counts.size > 1) stageFlags.push(LlmFlag.samplesDisagree);
+      if (!chosen.complete) stageFlags.push(LlmFlag.chainIncomplete);
+      return path.finish({
         scored,
-        actor: stage,
         nowMs,
-        parsed: { value, repairs: chosen.repairs, warnings: chosen.warnings },
-        provenance: {
-          generator: 'llm',
-          model: deps.generator.model,
-          model_version: policy ? `${deps.generator.modelVersion}+rlmf-policy@${policy.version}` : deps.generator.modelVersion,
-          prompt_version: prompt.promptVersion,
+        evidence,
+        parsed: {
+          value: {
+            ...chosen.value,
+            direction: DIRECTIONS[decision.direction],
+            confidence: decision.confidence,
+            reasoning: chainReasoning(chosen, chosen.value.reasoning),
+          },
+          repairs: chosen.repairs,
+          warnings: chosen.warnings,
         },
-      });
-      const extra = [...rag.flags];
-      if (reasked) extra.push(LlmFlag.reasked);
-      if (decision.direction !== majority) extra.push(LlmFlag.policyChangedDirection);
-      if (counts.size > 1) extra.push(LlmFlag.samplesDisagree);
-      if (!chosen.complete) extra.push(LlmFlag.chainIncomplete);
-      const claims = await claimsFor(scored, grounded.value.reasoning, stage, s.rag, deps);
-      extra.push(...claims.flags);
-      const guarded = applyGuards({
-        draft: assembled,
-        scored,
-        settings: { injectionCap: s.injectionCap, disagreementCap: s.disagreementCap, ungroundedCap: s.ungroundedCap },
-        hallucinated: grounded.dropped,
-        ungroundedClaims: claims.ungrounded,
+        claimText: chosen.value.reasoning,
+        promptVersion: prompt.promptVersion,
+        modelVersion: policy ? `${deps.generator.modelVersion}+rlmf-policy@${policy.version}` : deps.generator.modelVersion,
         sanitised: prompt.sanitised,
-        extraFlags: extra,
+        reasked,
+        stageFlags,
+        record: (draft) =>
+          saveTrail(deps.store, scored, nowMs, deps, prompt, chosen, majority, modelConfidence, policy, policyProbs, draft, samples),
       });
-      for (const why of guarded.capped) deps.metrics.confidenceCapped.inc({ stage, reason: why });
-      saveTrail(deps.store, scored, nowMs, deps, prompt, chosen, majority, modelConfidence, policy, policyProbs, guarded.draft, samples);
-      deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome: 'llm' });
-      return { kind: 'draft', draft: guarded.draft, outcome: 'llm' };
     },
   };
 

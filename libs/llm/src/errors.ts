@@ -66,8 +66,8 @@ export class ModelUnavailableError extends LlmError {
 
 export class MisconfiguredError extends LlmError {
   override readonly name = 'MisconfiguredError';
-  constructor(message: string) {
-    super(LlmErrorCode.misconfigured, message, false);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(LlmErrorCode.misconfigured, message, false, options);
   }
 }
 

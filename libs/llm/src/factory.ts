@@ -5,7 +5,7 @@ import { createLlamaCppGenerator } from './backends/llama-cpp.ts';
 import { createOpenAiGenerator } from './backends/openai.ts';
 import { createTransformersGenerator } from './backends/transformers.ts';
 import { HourlyBudget } from './budget.ts';
-import type { DrafterSettings } from './drafter.ts';
+import type { DrafterSettings } from './draft-path.ts';
 import { MisconfiguredError } from './errors.ts';
 import type { TextGenerator } from './types.ts';
 
@@ -36,7 +36,7 @@ export async function createGenerator(c: LlmActorConfig): Promise<TextGenerator 
         try {
           apiKey = readFileSync(o.api_key_file, 'utf8').trim();
         } catch (err) {
-          throw new MisconfiguredError(`cannot read openai.api_key_file ${o.api_key_file}: ${(err as Error).message}`);
+          throw new MisconfiguredError(`cannot read openai.api_key_file ${o.api_key_file}: ${(err as Error).message}`, { cause: err });
         }
       }
       return createOpenAiGenerator({

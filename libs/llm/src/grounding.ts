@@ -12,7 +12,8 @@ export interface GroundingEvidence {
   asset: string;
 }
 
-export interface GroundingResult {
+/** Entities the model named, split by the evidence (J3's per-claim verdict on the wire is contracts' `GroundingResult`). */
+export interface EntityGrounding {
   kept: string[];
   dropped: string[];
 }
@@ -36,7 +37,7 @@ function appearsIn(corpus: string, entity: string): boolean {
   return new RegExp(`(?<![\\p{L}\\p{N}_])\\$?${escape(entity)}(?![\\p{L}\\p{N}_])`, 'iu').test(corpus);
 }
 
-export function groundEntities(entities: readonly string[], evidence: GroundingEvidence): GroundingResult {
+export function groundEntities(entities: readonly string[], evidence: GroundingEvidence): EntityGrounding {
   const corpus = [evidence.text, ...(evidence.documents ?? [])].join('\n');
   const named = new Set(extractEntities(corpus).map((t) => t.toUpperCase()));
   named.add(evidence.asset.toUpperCase());

@@ -20,7 +20,7 @@ export {
   BudgetExhaustedError,
 } from './errors.ts';
 export { LlmFlag } from './flags.ts';
-export { Semaphore, backoffDelayMs } from './limit.ts';
+export { backoffDelayMs } from './limit.ts';
 export { HourlyBudget, withBudget, type BudgetOptions, type BudgetState, type Usage, type Reservation } from './budget.ts';
 export { signalOutputSchema, withoutLengthBounds, jsonSchemaToGbnf, UnsupportedSchemaError, type TextBounds } from './schema.ts';
 export { sanitiseForPrompt, fence, newNonce, detectInjection, type Fence, type SanitisedText } from './prompt-safety.ts';
@@ -37,7 +37,7 @@ export {
   type CotPromptInput,
   type PromptParts,
 } from './prompts.ts';
-export { groundEntities, type GroundingEvidence, type GroundingResult } from './grounding.ts';
+export { groundEntities, type EntityGrounding, type GroundingEvidence } from './grounding.ts';
 export { retrieve, type RagRequester, type Retrieved, type RetrieveOptions } from './rag.ts';
 export { generateStructured, parseSignal, type Parser, type StructuredOutcome, type StructuredOptions } from './structured.ts';
 export {
@@ -51,20 +51,20 @@ export {
 } from './guards.ts';
 export { createLlmMetrics, type LlmMetrics } from './metrics.ts';
 export {
-  createOptDrafter,
-  retrievalFor,
-  claimsFor,
-  upstreamWith,
-  ragHold,
-  onGenerationError,
+  createDraftingPath,
   RAG_HOLD_CONFIDENCE,
-  type OptDrafter,
+  type DraftingPath,
   type DrafterDeps,
   type DrafterSettings,
   type DraftOutcome,
+  type Evidence,
+  type FinishInput,
+  type Generated,
+  type GenerateOptions,
+  type PathStep,
   type RagSettings,
-  type RetrievalStep,
-} from './drafter.ts';
+} from './draft-path.ts';
+export { createOptDrafter, type OptDrafter } from './opt-drafter.ts';
 export { createGenerator, budgetFrom, drafterSettingsFrom, type LlmActorConfig } from './factory.ts';
 export { createLlamaCppGenerator, plainPrompt, type LlamaCppOptions } from './backends/llama-cpp.ts';
 export { createOpenAiGenerator, type OpenAiOptions, type ResponseFormatMode } from './backends/openai.ts';

@@ -10,7 +10,7 @@ import { normaliseRaw } from '@himari/ingest';
 import { createLexiconScorer } from '@himari/sentiment';
 import { Registry } from 'prom-client';
 import { parseModelOutput } from '@himari/structured-output';
-import { createOptDrafter } from './drafter.ts';
+import { createOptDrafter } from './opt-drafter.ts';
 import { LlmFlag } from './flags.ts';
 import { createLlmMetrics } from './metrics.ts';
 import { createScriptedGenerator, INJECTION_CASES, obedientModel, testDrafterSettings, unlimitedBudget, userText } from './testing.ts';

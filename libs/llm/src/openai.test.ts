@@ -108,6 +108,26 @@ describe('openai-compatible backend', () => {
     expect(r.attempts).toBe(3);
   });
 
+  it('stops waiting out a backoff when the caller aborts, with the caller’s reason', async () => {
+    let calls = 0;
+    const fetch503 = (async () => {
+      calls++;
+      return new Response('down', { status: 503 });
+    }) as typeof fetch;
+    const ac = new AbortController();
+    const reason = new Error('caller gave up');
+    const g = createOpenAiGenerator({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', fetch: fetch503, maxRetries: 1, random: () => 1 });
+    const pending = g.generate({ ...req, signal: ac.signal }).catch((e: unknown) => e);
+    // An in-memory 503 is read within a turn of the event loop; from then on the generator waits out a 250 ms backoff.
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toBe(1);
+    const started = performance.now();
+    ac.abort(reason);
+    expect(await pending).toBe(reason);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(calls).toBe(1);
+  });
+
   it('keeps at most `concurrency` requests in flight', async () => {
     server = await startOpenAiServer(() => ({ delayMs: 30, body: completion('x') }));
     const g = createOpenAiGenerator({ baseUrl: server.baseUrl, model: 'm', concurrency: 3, ...fast, timeoutMs: 5_000 });

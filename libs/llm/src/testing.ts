@@ -2,8 +2,9 @@
  * Test doubles for the LLM layer: a scripted generator (answers computed from the request, e.g. a "model" that obeys
  * injected instructions), and an injection corpus shared by the actors' tests.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { HourlyBudget } from './budget.ts';
-import type { DrafterSettings } from './drafter.ts';
+import type { DrafterSettings } from './draft-path.ts';
 import { BackendKind, type GenerateRequest, type GenerateResult, type TextGenerator } from './types.ts';
 
 export interface ScriptedOptions {
@@ -231,7 +232,7 @@ export async function startOpenAiServer(
       void (async () => {
         try {
           const reply = await handle(body, n);
-          if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+          if (reply.delayMs) await delay(reply.delayMs);
           if (reply.destroy) {
             req.socket.destroy();
             return;

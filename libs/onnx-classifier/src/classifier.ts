@@ -262,6 +262,7 @@ export class OnnxClassifier {
     } catch (e) {
       throw new OnnxModelMismatchError(
         `tokenizer/model mismatch in ${this.info.source}: the graph fails on token id ${maxTokenId}, the tokenizer's largest (${oneLine(e)})`,
+        { cause: e },
       );
     }
     const cols = outputs['logits']?.dims[1];
@@ -320,7 +321,7 @@ export class OnnxClassifier {
       if (enc.token_type_ids) feeds['token_type_ids'] = enc.token_type_ids;
       return await this.model.forward(feeds);
     } catch (e) {
-      throw new OnnxInferenceError(`ONNX inference failed in ${this.info.source}: ${oneLine(e)}`);
+      throw new OnnxInferenceError(`ONNX inference failed in ${this.info.source}: ${oneLine(e)}`, { cause: e });
     }
   }
 
@@ -388,10 +389,11 @@ async function step<T>(source: ModelSource, opts: OnnxClassifierOptions, what: s
         opts.allow_remote
           ? `cannot fetch ${what} of hub model ${source.id} (${msg}); this machine may have no network: download the model elsewhere and set sentiment.onnx.path to its folder`
           : `hub model ${source.id} is not in the local cache and remote loading is off (sentiment.onnx.allow_remote: false): set allow_remote where there is a network, or set sentiment.onnx.path to a downloaded folder (${msg})`,
+        { cause: e },
       );
     }
-    if (notFound) throw new OnnxModelNotFoundError(`cannot read ${what} of ONNX model ${describeSource(source)}: ${msg}`);
-    throw new OnnxClassifierError(`loading ${what} of ONNX model ${describeSource(source)} failed: ${msg}`);
+    if (notFound) throw new OnnxModelNotFoundError(`cannot read ${what} of ONNX model ${describeSource(source)}: ${msg}`, { cause: e });
+    throw new OnnxClassifierError(`loading ${what} of ONNX model ${describeSource(source)} failed: ${msg}`, { cause: e });
   }
 }
 

@@ -43,8 +43,8 @@ function parseOutcomeLines(text: string, file: string): Outcome[] {
     let obj: unknown;
     try {
       obj = JSON.parse(line);
-    } catch {
-      throw new OutcomeFileError(`${file} line ${i + 1}: not JSON`);
+    } catch (err) {
+      throw new OutcomeFileError(`${file} line ${i + 1}: not JSON`, { cause: err });
     }
     const r = Outcome.safeParse({ v: 1, ...(obj as object) });
     if (!r.success) {

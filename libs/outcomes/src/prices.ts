@@ -85,8 +85,8 @@ export function parsePriceJsonl(text: string, file = 'prices.jsonl'): { bars: Pr
     let obj: unknown;
     try {
       obj = JSON.parse(line);
-    } catch {
-      throw new PriceFormatError(`${file} line ${i + 1}: not JSON`);
+    } catch (err) {
+      throw new PriceFormatError(`${file} line ${i + 1}: not JSON`, { cause: err });
     }
     if (obj === null || typeof obj !== 'object') throw new PriceFormatError(`${file} line ${i + 1}: not an object`);
     const rec = Object.fromEntries(Object.entries(obj).map(([k, v]) => [column(k), v]));

@@ -19,13 +19,13 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import writeFileAtomic from 'write-file-atomic';
 import type { Config } from '@himari/config';
 import type { Logger } from '@himari/observability';
 import type { BackendName } from './backend.ts';
@@ -384,10 +384,8 @@ export class IndexManager {
       size: index.size(),
       written_at: new Date().toISOString(),
     };
-    const tmp = join(dir, `current.json.tmp-${process.pid}`);
-    writeFileSync(tmp, JSON.stringify(meta, null, 2));
-    fsyncFile(tmp);
-    renameSync(tmp, join(dir, 'current.json'));
+    // Temporary file, fsync, rename: a crash leaves the old pointer or the new one, never half of one.
+    writeFileAtomic.sync(join(dir, 'current.json'), JSON.stringify(meta, null, 2));
     // Older generations (and leftovers of a crashed build) are no longer referenced.
     const keep = new Set(meta.files);
     for (const f of readdirSync(dir)) {

@@ -117,7 +117,7 @@ function filterFrom(values: { stage?: string; code?: string; since?: string; ids
       f.ids = parseIds(values.ids);
     }
   } catch (err) {
-    if (err instanceof DeadLetterError) throw new UsageError(err.message);
+    if (err instanceof DeadLetterError) throw new UsageError(err.message, { cause: err });
     throw err;
   }
   return f;

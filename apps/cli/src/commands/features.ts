@@ -21,7 +21,7 @@ export async function featuresCommand(args: string[], ctx: CommandContext): Prom
   try {
     asset = normaliseAsset(raw);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError((err as Error).message, { cause: err });
   }
   if (values.profile !== undefined && values.profile !== 'design' && values.profile !== 'himari') {
     throw new UsageError(`--profile must be design or himari, got ${JSON.stringify(values.profile)}`);

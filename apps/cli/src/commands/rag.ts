@@ -110,7 +110,7 @@ async function search(args: string[], ctx: CommandContext): Promise<number> {
     try {
       asset = normaliseAsset(values.asset);
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError((err as Error).message, { cause: err });
     }
   }
   const sinceMs = values.since !== undefined ? timeFlag(values.since) : undefined;

@@ -29,7 +29,7 @@ export async function regimeCommand(args: string[], ctx: CommandContext): Promis
     try {
       return normaliseAsset(raw);
     } catch (err) {
-      throw new UsageError((err as Error).message);
+      throw new UsageError((err as Error).message, { cause: err });
     }
   };
   const store = createStore(config, namesFor(config), cliLogger('himari-regime', config));
@@ -46,7 +46,7 @@ export async function regimeCommand(args: string[], ctx: CommandContext): Promis
     try {
       await store.setRegime(value, { ...target, ttlS });
     } catch (err) {
-      if (err instanceof SignalStoreError) throw new UsageError(err.message);
+      if (err instanceof SignalStoreError) throw new UsageError(err.message, { cause: err });
       throw err;
     }
     ctx.stderr.write(`himari regime: ${target.asset ?? 'market'} = ${value}${ttlS > 0 ? ` for ${ttlS} s` : ''}\n`);

@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
+import pLimit from 'p-limit';
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
 import { ModelUnavailableError, BackendUnavailableError } from '../errors.ts';
-import { Semaphore } from '../limit.ts';
 import { jsonSchemaToGbnf, UnsupportedSchemaError } from '../schema.ts';
 import {
   BackendKind,
@@ -88,7 +88,7 @@ export async function createLlamaCppGenerator(opts: LlamaCppOptions): Promise<Te
   }
   const free: LlamaContextSequence[] = [];
   for (let i = 0; i < sequences; i++) free.push(context.getSequence());
-  const slots = new Semaphore(sequences);
+  const slots = pLimit(sequences);
   const grammars = new Map<string, Promise<LlamaGrammar>>();
   const chatTemplate = opts.chatTemplate ?? 'auto';
   const { LlamaCompletion, LlamaChatSession } = await import('node-llama-cpp');
@@ -155,9 +155,9 @@ export async function createLlamaCppGenerator(opts: LlamaCppOptions): Promise<Te
     supportsSchema: true,
     async generate(req) {
       const started = performance.now();
-      return slots.run(async (): Promise<GenerateResult> => {
+      return slots(async (): Promise<GenerateResult> => {
         const seq = free.pop();
-        if (!seq) throw new BackendUnavailableError('llama-cpp: no free sequence (semaphore and pool disagree)');
+        if (!seq) throw new BackendUnavailableError('llama-cpp: no free sequence (concurrency limit and pool disagree)');
         const before = seq.tokenMeter.getState();
         try {
           const { text, stop } = await run(seq, req);

@@ -1,11 +1,13 @@
 /**
  * Any OpenAI-compatible chat-completions server (vLLM, llama.cpp server, Ollama's /v1, OpenAI). Each attempt has a
  * timeout; 429, 5xx, timeouts, refused connections and unreadable bodies are retried with exponential backoff and
- * full jitter (a `Retry-After` header is honoured up to the cap); other 4xx fail at once. A semaphore bounds the
- * requests in flight, so throughput scales with `concurrency` up to what the server batches.
+ * full jitter (a `Retry-After` header is honoured up to the cap); other 4xx fail at once. A concurrency limit bounds
+ * the requests in flight, so throughput scales with `concurrency` up to what the server batches.
  */
 import { BackendRejectedError, BackendTimeoutError, BackendUnavailableError, type LlmError } from '../errors.ts';
-import { backoffDelayMs, Semaphore, sleep } from '../limit.ts';
+import { setTimeout as delay } from 'node:timers/promises';
+import pLimit from 'p-limit';
+import { backoffDelayMs } from '../limit.ts';
 import { withoutLengthBounds } from '../schema.ts';
 import { BackendKind, estimateTokens, type FinishReason, type GenerateRequest, type GenerateResult, type TextGenerator } from '../types.ts';
 
@@ -50,7 +52,7 @@ export function createOpenAiGenerator(opts: OpenAiOptions): TextGenerator {
   const maxRetries = opts.maxRetries ?? 2;
   const retryBaseMs = opts.retryBaseMs ?? 250;
   const retryCapMs = opts.retryCapMs ?? 10_000;
-  const slots = new Semaphore(opts.concurrency ?? 4);
+  const slots = pLimit(opts.concurrency ?? 4);
   const doFetch = opts.fetch ?? fetch;
   const random = opts.random ?? Math.random;
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -105,8 +107,10 @@ export function createOpenAiGenerator(opts: OpenAiOptions): TextGenerator {
     let parsed: ChatCompletion;
     try {
       parsed = JSON.parse(text) as ChatCompletion;
-    } catch {
-      throw new BackendUnavailableError(`openai-compatible: the server's body is not JSON: ${JSON.stringify(text.slice(0, 80))}`);
+    } catch (err) {
+      throw new BackendUnavailableError(`openai-compatible: the server's body is not JSON: ${JSON.stringify(text.slice(0, 80))}`, {
+        cause: err,
+      });
     }
     const choice = parsed.choices?.[0];
     const content = choice?.message?.content;
@@ -130,10 +134,14 @@ export function createOpenAiGenerator(opts: OpenAiOptions): TextGenerator {
       for (let i = 0; i <= maxRetries; i++) {
         if (i > 0) {
           const hinted = last && 'retryAfterMs' in last ? Number((last as { retryAfterMs: number }).retryAfterMs) : 0;
-          await sleep(Math.min(retryCapMs, Math.max(hinted, backoffDelayMs(i - 1, retryBaseMs, retryCapMs, random))), req.signal);
+          const waitMs = Math.min(retryCapMs, Math.max(hinted, backoffDelayMs(i - 1, retryBaseMs, retryCapMs, random)));
+          // The caller's abort reason, as fetch gives it, rather than timers' own AbortError.
+          await delay(waitMs, undefined, { signal: req.signal }).catch((err: unknown) => {
+            throw req.signal?.aborted ? req.signal.reason : err;
+          });
         }
         try {
-          const r = await slots.run(() => attempt(payload, req));
+          const r = await slots(() => attempt(payload, req));
           const result: GenerateResult = {
             text: r.text,
             constrained: req.schema !== undefined && mode === 'json_schema',

@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import { ModelUnavailableError, BackendUnavailableError } from '../errors.ts';
-import { Semaphore } from '../limit.ts';
 import { BackendKind, type GenerateResult, type TextGenerator } from '../types.ts';
 import { plainPrompt } from './llama-cpp.ts';
 
@@ -61,7 +61,7 @@ export async function createTransformersGenerator(opts: TransformersOptions): Pr
   }
   const chat = typeof tokenizer.chat_template === 'string' && tokenizer.chat_template.length > 0;
   const eos = typeof tokenizer.eos_token_id === 'number' ? tokenizer.eos_token_id : null;
-  const one = new Semaphore(1);
+  const one = pLimit(1);
 
   return {
     kind: BackendKind.transformers,
@@ -76,7 +76,7 @@ export async function createTransformersGenerator(opts: TransformersOptions): Pr
             { tokenize: false, add_generation_prompt: true },
           )
         : plainPrompt(req.messages);
-      return one.run(async (): Promise<GenerateResult> => {
+      return one(async (): Promise<GenerateResult> => {
         let ids: number[];
         let promptLength: number;
         try {

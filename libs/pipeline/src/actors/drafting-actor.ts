@@ -1,17 +1,17 @@
-import { decodeAs, Outcome, ScoredNews, Stage, Topic, type DraftSignal } from '@himari/contracts';
+/**
+ * What J1 (opt-actor.ts) and J2 (cot-actor.ts) share as actors: loading the model once, the keep-alive during a
+ * generation, and mapping a drafting result onto publish / reject / retry.
+ */
+import { decodeAs, ScoredNews, Stage, Topic, type DraftSignal } from '@himari/contracts';
 import type { ActorDefinition, HandleContext, HandlerOutcome, InputBinding } from '@himari/actor-runtime';
-import { CotStore, RlmfLearner, createCotDrafter } from '@himari/cot';
 import { draftFromUpstream } from '@himari/drafting';
 import {
   budgetFrom,
   createGenerator,
   createLlmMetrics,
-  createOptDrafter,
-  drafterSettingsFrom,
   LlmErrorCode,
   type DraftOutcome,
   type DrafterDeps,
-  type OptDrafter,
   type TextGenerator,
 } from '@himari/llm';
 import { Registry } from 'prom-client';
@@ -73,7 +73,7 @@ interface Engine {
  * once (a load failure fails the actor's start: fail fast) and every item goes through the LLM drafter; a delivery
  * that arrives while the model is still loading waits for it.
  */
-function drafterActor(
+export function drafterActor(
   stage: DraftingStage,
   deps: PipelineDeps,
   build: (generator: TextGenerator, base: DrafterDeps) => Promise<{ draft: Draft; close(): Promise<void> }>,
@@ -136,92 +136,3 @@ function drafterActor(
     },
   };
 }
-
-export const optActor = (deps: PipelineDeps): ActorDefinition =>
-  drafterActor(Stage.optActor, deps, async (_generator, base) => {
-    const c = deps.config.llm.opt;
-    const drafter: OptDrafter = createOptDrafter(c.prompt, drafterSettingsFrom(c), base);
-    return { draft: (scored, nowMs) => drafter.draft(scored, nowMs), close: async () => undefined };
-  });
-
-/**
- * The market regime for J2's context, as the decision engine last set it in the store (`himari regime set`). A store
- * that cannot answer leaves the regime out rather than holding the item.
- */
-async function regimeFor(deps: PipelineDeps, asset: string): Promise<string | undefined> {
-  try {
-    return (await deps.store.regime(asset)) ?? undefined;
-  } catch (err) {
-    deps.log.warn({ err: (err as Error).message, asset }, 'regime unreadable: the chain goes on without it');
-    return undefined;
-  }
-}
-
-/**
- * J2 also learns from market feedback: its own durable on `himari.v1.outcome` (the calibrator has another; distinct
- * durables each see every outcome) joins outcomes to its chains and updates the policy.
- */
-export const cotActor = (deps: PipelineDeps): ActorDefinition => {
-  const c = deps.config.llm.cot;
-  let learner: RlmfLearner | undefined;
-  return drafterActor(
-    Stage.cotActor,
-    deps,
-    async (_generator, base) => {
-      const store = new CotStore(c.db_path);
-      learner = new RlmfLearner(
-        store,
-        {
-          enabled: c.rlmf.enabled,
-          bufferSize: c.rlmf.buffer_size,
-          updateEvery: c.rlmf.update_every,
-          epochs: c.rlmf.epochs,
-          learningRate: c.rlmf.learning_rate,
-          policyWeight: c.rlmf.policy_weight,
-          minExperiences: c.rlmf.min_experiences,
-          seed: c.rlmf.seed,
-        },
-        deps.clock,
-        (report, state) => {
-          base.metrics.policyUpdates.inc({ stage: Stage.cotActor });
-          deps.log.info(
-            { version: state.version, steps: report.steps, meanReward: report.meanReward, baseline: report.baseline },
-            'rlmf policy updated',
-          );
-        },
-      );
-      const drafter = createCotDrafter(
-        { ...drafterSettingsFrom(c), maxStepChars: c.max_step_chars, samples: c.samples, historySignals: c.history_signals },
-        {
-          ...base,
-          store,
-          learner,
-          history: (asset, limit) => deps.store.history(asset, limit),
-          runningSentiment: async (asset) => {
-            const s = await deps.store.sentiment(asset);
-            return s === null ? null : { value: s.value, count: s.count };
-          },
-        },
-      );
-      return {
-        draft: async (scored, nowMs) => drafter.draft(scored, nowMs, await regimeFor(deps, scored.news.asset)),
-        close: async () => store.close(),
-      };
-    },
-    (load) =>
-      c.backend === 'none' || !c.rlmf.enabled
-        ? []
-        : [
-            {
-              topic: Topic.outcome,
-              decode: (b: Uint8Array) => decodeAs(Outcome, b),
-              async handle(outcome: Outcome, ctx: HandleContext): Promise<HandlerOutcome> {
-                await load();
-                const r = learner?.observe(outcome) ?? 'disabled';
-                ctx.log.debug({ outcome: outcome.id, result: r }, 'outcome for rlmf');
-                return { kind: 'done' };
-              },
-            } satisfies InputBinding<Outcome>,
-          ],
-  );
-};
