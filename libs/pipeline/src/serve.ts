@@ -8,6 +8,19 @@ export interface ServeOptions {
   log: Logger;
   /** Resolves when the process should drain (the app wires SIGTERM/SIGINT to it). */
   shutdown: Promise<string>;
+  /** Allow serving on the in-memory bus (no `nats.url`): one actor alone, reached by nothing. @default false */
+  embedded?: boolean;
+}
+
+export const NO_NATS_REASON =
+  'no NATS url (--nats URL or HIMARI_NATS_URL): alone on an in-memory bus this actor would reach no other; --embedded to run it so anyway';
+
+/** A start that would split the system: refused with one line, no stack. */
+export class NoNatsUrlError extends Error {
+  override readonly name = 'NoNatsUrlError';
+  constructor() {
+    super(NO_NATS_REASON);
+  }
 }
 
 /**
@@ -17,7 +30,10 @@ export interface ServeOptions {
 export async function serveActor(stage: Stage, opts: ServeOptions): Promise<void> {
   const { config, log } = opts;
   const names = namesFor(config);
-  if (config.nats.url === null) log.warn('serve without a NATS url runs one actor on an in-memory bus: nothing else can reach it');
+  if (config.nats.url === null) {
+    if (!opts.embedded) throw new NoNatsUrlError();
+    log.warn('serve --embedded: one actor on an in-memory bus; nothing else can reach it');
+  }
   const transport = await createTransport(config, names, `himari-${stage}`);
   const store = createStore(config, names);
   const scorer = await createScorer(config, log, [stage]);
@@ -53,14 +69,20 @@ export function shutdownSignal(proc: NodeJS.Process): Promise<string> {
 
 /**
  * Entry point of an actor app: reads the environment (the one place an app does), then serves until SIGTERM.
- * Exits non-zero on a startup failure so that an orchestrator restarts the container.
+ * Exits non-zero on a startup failure so that an orchestrator restarts the container. `HIMARI_EMBEDDED=1` is the
+ * apps' `--embedded`.
  */
 export async function runActorProcess(stage: Stage, proc: NodeJS.Process): Promise<void> {
   try {
     const config = loadConfig({ file: proc.env['HIMARI_CONFIG'], env: proc.env });
     const log = createLogger({ name: stage, level: config.observability.log_level });
-    await serveActor(stage, { config, log, shutdown: shutdownSignal(proc) });
+    await serveActor(stage, { config, log, shutdown: shutdownSignal(proc), embedded: proc.env['HIMARI_EMBEDDED'] === '1' });
   } catch (err) {
+    if (err instanceof NoNatsUrlError) {
+      proc.stderr.write(`${stage}: ${err.message}\n`);
+      proc.exitCode = 2;
+      return;
+    }
     proc.stderr.write(`${stage}: ${(err as Error).stack ?? String(err)}\n`);
     proc.exitCode = 1;
   }

@@ -1,12 +1,12 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { SingleBar, Presets } from 'cli-progress';
 import { deleteStream } from '@himari/bus';
 import { busNames } from '@himari/contracts';
-import { createLogger } from '@himari/observability';
+import { createLogger, prettyDestination } from '@himari/observability';
 import { runBatch, type BatchRunSummary } from '@himari/pipeline';
 import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { countItems, RunProgress } from '../progress.ts';
 
 export async function runCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse(args, {
@@ -22,6 +22,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
     quiet: { type: 'boolean', short: 'q', default: false },
   });
   if (!values.input) throw new UsageError('run needs --input FILE (or - for standard input)');
+  if (values.input !== '-' && !existsSync(values.input)) throw new UsageError(`--input ${values.input}: no such file`);
   if (values.external && !values.nats && !ctx.env['HIMARI_NATS_URL'])
     throw new UsageError('--external needs --nats: the actors must be reachable');
 
@@ -35,22 +36,28 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
     redis: { url: values.redis ?? base.redis.url },
     observability: { log_level: ctx.env['HIMARI_LOG_LEVEL'] ? base.observability.log_level : 'warn' },
   });
-  const log = createLogger({ name: 'himari-run', level: config.observability.log_level });
-
   const input: Readable = values.input === '-' ? (ctx.stdin as Readable) : createReadStream(values.input);
   const output = values.output ? createWriteStream(values.output) : undefined;
   const rejects = values.rejects ? createWriteStream(values.rejects) : undefined;
-  const out: NodeJS.WritableStream = output ?? ctx.stdout;
-  const rej: NodeJS.WritableStream = rejects ?? ctx.stderr;
 
-  const bar =
-    ctx.stderr.isTTY && !values.quiet
-      ? new SingleBar(
-          { format: 'himari run |{bar}| {value} resolved of {total} published | {signals} signals, {rejected} rejected', hideCursor: true },
-          Presets.shades_classic,
-        )
-      : undefined;
-  bar?.start(0, 0, { signals: 0, rejected: 0 });
+  // On a terminal: a bar whose total is the input's item count, read before the run, and log lines printed readably
+  // above it. Elsewhere: no bar, log lines as JSON.
+  const tty = Boolean(ctx.stderr.isTTY);
+  const bar = tty && !values.quiet ? new RunProgress(ctx.stderr, await countItems(values.input)) : undefined;
+  const log = createLogger({
+    name: 'himari-run',
+    level: config.observability.log_level,
+    ...(bar
+      ? { destination: prettyDestination((l) => bar.log(l)) }
+      : tty
+        ? { destination: prettyDestination((l) => ctx.stderr.write(l)) }
+        : {}),
+  });
+  // Lines meant for the terminal the bar is on go above it.
+  const above = (stream: NodeJS.WritableStream): ((line: string) => void) =>
+    bar && (stream as NodeJS.WriteStream).isTTY ? (l) => bar.log(l) : (l) => void stream.write(l);
+  const out = output ? (l: string) => void output.write(l) : above(ctx.stdout);
+  const rej = rejects ? (l: string) => void rejects.write(l) : above(ctx.stderr);
 
   let summary: BatchRunSummary;
   try {
@@ -60,12 +67,9 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
       log,
       startActors: !values.external,
       ...(values['idle-timeout-ms'] ? { idleTimeoutMs: Number(values['idle-timeout-ms']) } : {}),
-      onSignal: (signal) => out.write(`${JSON.stringify(signal)}\n`),
-      onReject: (r) => rej.write(`${JSON.stringify(r)}\n`),
-      onProgress: (p) => {
-        bar?.setTotal(p.published);
-        bar?.update(p.resolved, { signals: p.signals, rejected: p.rejected });
-      },
+      onSignal: (signal) => out(`${JSON.stringify(signal)}\n`),
+      onReject: (r) => rej(`${JSON.stringify(r)}\n`),
+      onProgress: (p) => bar?.update(p),
     });
   } finally {
     bar?.stop();

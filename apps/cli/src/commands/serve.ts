@@ -1,6 +1,6 @@
 import { STAGES } from '@himari/contracts';
 import { createLogger } from '@himari/observability';
-import { isStage, serveActor, shutdownSignal } from '@himari/pipeline';
+import { isStage, NO_NATS_REASON, serveActor, shutdownSignal } from '@himari/pipeline';
 import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
 
 export async function serveCommand(args: string[], ctx: CommandContext): Promise<number> {
@@ -12,6 +12,7 @@ export async function serveCommand(args: string[], ctx: CommandContext): Promise
       prefix: { type: 'string' },
       config: { type: 'string' },
       'metrics-port': { type: 'string' },
+      embedded: { type: 'boolean', default: false },
     },
     true,
   );
@@ -22,7 +23,11 @@ export async function serveCommand(args: string[], ctx: CommandContext): Promise
     redis: values.redis ? { url: values.redis } : {},
     observability: values['metrics-port'] ? { metrics_port: Number(values['metrics-port']) } : {},
   });
+  if (config.nats.url === null && !values.embedded) {
+    ctx.stderr.write(`himari serve: ${NO_NATS_REASON}\n`);
+    return 2;
+  }
   const log = createLogger({ name: actor, level: config.observability.log_level });
-  await serveActor(actor, { config, log, shutdown: shutdownSignal(ctx.proc) });
+  await serveActor(actor, { config, log, shutdown: shutdownSignal(ctx.proc), embedded: values.embedded });
   return 0;
 }
