@@ -139,7 +139,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
     for await (const line of readLines(opts.input)) {
       if (isBlank(line.bytes)) continue;
       matcher.add({ n: line.n, id: peekId(line.bytes), msgId: msgIdOf(runId, line.n) });
-      await transport.publish(names.subject(Topic.newsRaw), line.bytes, { msgId: msgIdOf(runId, line.n) });
+      await publishRetrying(transport, names.subject(Topic.newsRaw), line.bytes, msgIdOf(runId, line.n), idleTimeoutMs, log);
       published += 1;
       progress();
       if (!(await waitForRoom(maxInFlight))) break;
@@ -175,6 +175,31 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
     for (const t of taps) await t.drain();
     await store.close();
     await transport.close();
+  }
+}
+
+/**
+ * A publish that failed (a cluster electing a new stream leader, a reconnect) is sent again with the same message
+ * id: JetStream's de-duplication window keeps one copy if the first one did land.
+ */
+async function publishRetrying(
+  transport: Transport,
+  subject: string,
+  data: Uint8Array,
+  msgId: string,
+  forMs: number,
+  log: Logger,
+): Promise<void> {
+  const deadline = Date.now() + forMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await transport.publish(subject, data, { msgId });
+      return;
+    } catch (err) {
+      if (Date.now() >= deadline) throw new Error(`publish of ${msgId} failed for ${forMs} ms`, { cause: err });
+      log.warn({ msg_id: msgId, attempt, err: (err as Error).message }, 'publish failed; sending again with the same message id');
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { ActorRunner } from '@himari/actor-runtime';
 import { createActorMetrics, type Logger } from '@himari/observability';
 import { createLexiconScorer, toAsync, type AsyncSentimentScorer, type SentimentScorer } from '@himari/sentiment';
 import { createMemorySignalStore, createRedisSignalStore, storeOptionsFromConfig, type SignalStore } from '@himari/signal-store';
+import { Redis } from 'ioredis';
 import type { PipelineDeps } from './deps.ts';
 import { ACTORS } from './registry.ts';
 
@@ -13,6 +14,8 @@ export async function createTransport(config: Config, names: BusNames, clientNam
   if (config.nats.url === null) return createMemoryTransport({ duplicateWindowMs: config.nats.duplicate_window_ms });
   return connectNatsTransport({
     url: config.nats.url,
+    servers: config.nats.servers,
+    streamReplicas: config.nats.stream_replicas,
     names,
     duplicateWindowMs: config.nats.duplicate_window_ms,
     maxAgeMs: config.nats.max_age_ms,
@@ -22,7 +25,38 @@ export async function createTransport(config: Config, names: BusNames, clientNam
 
 export function createStore(config: Config, names: BusNames): SignalStore {
   const opts = { ...storeOptionsFromConfig(config), keys: storeKeys(config.redis.key_prefix, names.prefix) };
-  return config.redis.url === null ? createMemorySignalStore(opts) : createRedisSignalStore(config.redis.url, opts);
+  if (config.redis.url === null) return createMemorySignalStore(opts);
+  if (config.redis.sentinel.name === null) return createRedisSignalStore(config.redis.url, opts);
+  // The store quits only clients it opened itself: this one is closed with it here.
+  const client = createSentinelClient(config.redis.url, config.redis.sentinel);
+  const store = createRedisSignalStore(client, opts);
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      client.disconnect();
+    },
+  };
+}
+
+/**
+ * A Redis client that asks the sentinels for the current master, and asks again whenever the connection drops (a
+ * failover). Commands issued meanwhile wait in ioredis's offline queue; a write that reaches a demoted master gets
+ * READONLY, which reconnects too, so the actors' retries land on the new master.
+ */
+export function createSentinelClient(url: string, sentinel: { name: string | null; sentinels: readonly string[] }): Redis {
+  const sentinels = sentinel.sentinels.map((hp) => {
+    const i = hp.lastIndexOf(':');
+    return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
+  });
+  return new Redis(url, {
+    name: sentinel.name!,
+    sentinels,
+    // Ask the sentinels again at once instead of after ioredis's default back-off; retries are the actors' job.
+    sentinelRetryStrategy: (times) => Math.min(100 * times, 1000),
+    retryStrategy: (times) => Math.min(50 * times, 500),
+    reconnectOnError: (err) => err.message.startsWith('READONLY'),
+  });
 }
 
 /** A J5 scorer that owns resources (an onnxruntime session): close it when the process stops. */
