@@ -49,7 +49,7 @@ export function createSentinelClient(url: string, sentinel: { name: string | nul
     const i = hp.lastIndexOf(':');
     return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
   });
-  return new Redis(url, {
+  const client = new Redis(url, {
     name: sentinel.name!,
     sentinels,
     // Ask the sentinels again at once instead of after ioredis's default back-off; retries are the actors' job.
@@ -57,6 +57,10 @@ export function createSentinelClient(url: string, sentinel: { name: string | nul
     retryStrategy: (times) => Math.min(50 * times, 500),
     reconnectOnError: (err) => err.message.startsWith('READONLY'),
   });
+  // During a failover the client reports each sentinel round that found no master; the commands themselves fail
+  // meanwhile (actors retry them, feature reads say `timeout`/`error`), so these events need no second report.
+  client.on('error', () => undefined);
+  return client;
 }
 
 /** A J5 scorer that owns resources (an onnxruntime session): close it when the process stops. */
