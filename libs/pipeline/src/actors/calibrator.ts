@@ -2,6 +2,8 @@ import { decodeAs, DraftSignal, Outcome, Stage, Topic, type TradingSignal } from
 import type { ActorDefinition, InputBinding } from '@himari/actor-runtime';
 import { calibrationServiceFrom, openLedger, signalCalibrationKey, type CalibrationService } from '@himari/outcomes';
 import type { PipelineDeps } from '../deps.ts';
+import { calibrationMetrics } from './metrics.ts';
+import { Registry } from 'prom-client';
 
 /** The key J4 calibrates under: generating model (with versions), source, event category. */
 export function calibrationKey(s: Pick<DraftSignal, 'provenance' | 'source' | 'event_type'>): string {
@@ -30,11 +32,14 @@ export function calibratorActor(deps: PipelineDeps): ActorDefinition {
     owned = true;
   }
 
+  const calibratedTotal = calibrationMetrics(deps.registry ?? new Registry(), service);
+
   const drafted: InputBinding<DraftSignal> = {
     topic: Topic.signalDrafted,
     decode: (b) => decodeAs(DraftSignal, b),
     async handle(draft, ctx) {
       const { confidence, calibration } = service.calibrate(draft);
+      calibratedTotal.inc({ calibrated: String(calibration.calibrated) });
       const now = ctx.now();
       const { confidence_raw: _raw, ...rest } = draft;
       const signal: TradingSignal = { ...rest, confidence, calibration, timestamp: now, latency_ms: Math.max(0, now - draft.received_at) };

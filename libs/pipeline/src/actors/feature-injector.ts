@@ -2,6 +2,7 @@ import { decodeAs, FeaturesRequest, Stage } from '@himari/contracts';
 import type { ActorDefinition } from '@himari/actor-runtime';
 import { createFeatureInjector } from '@himari/features';
 import type { PipelineDeps } from '../deps.ts';
+import { featureReadMetrics } from './metrics.ts';
 
 /**
  * The decision path's read as a service, for decision engines that are not in this process. A TypeScript
@@ -18,6 +19,7 @@ export function featureInjectorActor(deps: PipelineDeps): ActorDefinition {
     clock: deps.clock,
   });
   const text = new TextEncoder();
+  const metrics = featureReadMetrics(deps.registry);
   return {
     stage: Stage.featureInjector,
     inputs: [],
@@ -31,7 +33,11 @@ export function featureInjectorActor(deps: PipelineDeps): ActorDefinition {
           } catch (err) {
             return text.encode(JSON.stringify({ error: (err as Error).message }));
           }
-          return text.encode(JSON.stringify(await injector.read(asset)));
+          const end = metrics.seconds.startTimer();
+          const features = await injector.read(asset);
+          end();
+          metrics.reads.inc({ status: features.status });
+          return text.encode(JSON.stringify(features));
         },
       },
     ],
