@@ -68,6 +68,11 @@ export const ConfigSchema = z.object({
       concurrency: z.number().int().min(1).max(1024).default(8),
       /** Grace period to finish in-flight work on SIGTERM. @default 10000 */
       drain_timeout_ms: z.number().int().min(0).default(10_000),
+      /**
+       * Lease of the single-writer actors (cot-actor, rag-actor, calibrator) in Redis: a replica that stops renewing
+       * loses it after this long and a waiting one takes over. @default 15000
+       */
+      lease_ttl_ms: z.number().int().min(1000).default(15_000),
     })
     .prefault({}),
   ingest: z

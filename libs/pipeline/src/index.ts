@@ -2,6 +2,7 @@ export * from './deps.ts';
 export * from './registry.ts';
 export * from './process.ts';
 export * from './serve.ts';
+export * from './lease.ts';
 export * from './batch-run.ts';
 export * from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';

@@ -39,6 +39,13 @@ export function createStore(config: Config, names: BusNames): SignalStore {
   };
 }
 
+/** A Redis client of this process's own (the lease), for a plain server or through Sentinel. */
+export function createRedisClient(config: Config): Redis {
+  if (config.redis.url === null) throw new Error('no redis.url: an in-memory store has no client');
+  if (config.redis.sentinel.name !== null) return createSentinelClient(config.redis.url, config.redis.sentinel);
+  return new Redis(config.redis.url);
+}
+
 /**
  * A Redis client that asks the sentinels for the current master, and asks again whenever the connection drops (a
  * failover). Commands issued meanwhile wait in ioredis's offline queue; a write that reaches a demoted master gets

@@ -1,7 +1,8 @@
 import { loadConfig, type Config } from '@himari/config';
-import type { Stage } from '@himari/contracts';
+import { storeKeys, type Stage } from '@himari/contracts';
 import { createLogger, startMetricsServer, type Logger } from '@himari/observability';
-import { createScorer, createStore, createTransport, namesFor, startActors } from './process.ts';
+import { acquireLease, LeaseCancelledError, SINGLE_WRITER_STAGES, type Lease } from './lease.ts';
+import { createRedisClient, createScorer, createStore, createTransport, namesFor, startActors } from './process.ts';
 
 export interface ServeOptions {
   config: Config;
@@ -34,6 +35,27 @@ export async function serveActor(stage: Stage, opts: ServeOptions): Promise<void
     if (!opts.embedded) throw new NoNatsUrlError();
     log.warn('serve --embedded: one actor on an in-memory bus; nothing else can reach it');
   }
+  // The stateful actors run one replica at a time (lease.ts); the others wait here, before consuming anything.
+  let lease: Lease | undefined;
+  const leaseClient = SINGLE_WRITER_STAGES.includes(stage) && config.redis.url !== null ? createRedisClient(config) : undefined;
+  if (leaseClient) {
+    try {
+      lease = await acquireLease({
+        client: leaseClient,
+        key: storeKeys(config.redis.key_prefix, names.prefix).lease(stage),
+        ttlMs: config.actors.lease_ttl_ms,
+        log,
+        cancel: opts.shutdown,
+      });
+    } catch (err) {
+      leaseClient.disconnect();
+      if (err instanceof LeaseCancelledError) {
+        log.info('stopped on standby');
+        return;
+      }
+      throw err;
+    }
+  }
   const transport = await createTransport(config, names, `himari-${stage}`);
   const store = createStore(config, names);
   const scorer = await createScorer(config, log, [stage]);
@@ -43,14 +65,29 @@ export async function serveActor(stage: Stage, opts: ServeOptions): Promise<void
   if (metrics) log.info({ port: metrics.port }, 'metrics on /metrics');
   log.info({ stage, nats: config.nats.url ?? 'memory', redis: config.redis.url ?? 'memory', prefix: names.prefix }, 'serving');
 
-  const signal = await opts.shutdown;
+  let lostLease: Error | undefined;
+  const signal = await Promise.race([
+    opts.shutdown,
+    ...(lease
+      ? [
+          lease.lost.then((err) => {
+            lostLease = err;
+            log.error({ err: err.message }, 'single-writer lease lost: stopping, another replica may be running');
+            return 'lease lost';
+          }),
+        ]
+      : []),
+  ]);
   log.info({ signal }, 'draining');
   await running.stop();
   await scorer.close();
   await metrics?.close();
   await store.close();
   await transport.close();
+  await lease?.release();
+  leaseClient?.disconnect();
   log.info('stopped');
+  if (lostLease) throw new Error(`${stage} stopped: its single-writer lease was lost`, { cause: lostLease });
 }
 
 /** SIGTERM/SIGINT → drain; a second signal exits at once. */
