@@ -48,15 +48,15 @@ describe('Prometheus alert rules', () => {
     expect(promtool(['test', 'rules', 'alerts.test.yaml'], PROM)).toMatch(/SUCCESS/);
   });
 
-  it.skipIf(!havePromtool && !process.env['CI'])('the compose scrape config is valid and loads the rules', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'himari-prom-'));
-    copyFileSync(join(PROM, 'alerts.yaml'), join(dir, 'alerts.yaml'));
-    writeFileSync(
-      join(dir, 'prometheus.yml'),
-      readFileSync(join(PROM, 'prometheus.yml'), 'utf8').replace('/etc/prometheus/alerts.yaml', 'alerts.yaml'),
-    );
-    expect(promtool(['check', 'config', 'prometheus.yml'], dir)).toMatch(/SUCCESS: 1 rule files found/);
-  });
+  it.skipIf(!havePromtool && !process.env['CI']).each(['prometheus.yml', 'prometheus.host.yml'])(
+    'the compose scrape config %s is valid and loads the rules',
+    (file) => {
+      const dir = mkdtempSync(join(tmpdir(), 'himari-prom-'));
+      copyFileSync(join(PROM, 'alerts.yaml'), join(dir, 'alerts.yaml'));
+      writeFileSync(join(dir, file), readFileSync(join(PROM, file), 'utf8').replace('/etc/prometheus/alerts.yaml', 'alerts.yaml'));
+      expect(promtool(['check', 'config', file], dir)).toMatch(/SUCCESS: 1 rule files found/);
+    },
+  );
 });
 
 describe('metric names', () => {
