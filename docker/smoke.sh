@@ -141,7 +141,6 @@ unique=$(node -e 'const ids=require("fs").readFileSync(process.argv[1],"utf8").s
 final_applied="$(applied)"
 features="$(HIMARI_REDIS_KEY_PREFIX="$KEY_PREFIX" node apps/cli/bin/himari.mjs features AAPL --redis "$REDIS_URL")"
 status="$(node -e 'console.log(JSON.parse(process.argv[1]).status)' "$features")"
-restarts="$(docker inspect -f '{{.RestartCount}}' "$RUN_ID-$VICTIM")"
 say "run exit $run_status; $signals signals ($unique distinct ids), $rejects rejects; Redis applied $final_applied; features AAPL: $status"
 [ "$run_status" -eq 0 ] || fail "himari run exited $run_status"
 [ "$signals" -eq "$TOTAL" ] || fail "lost: $signals signals for $TOTAL items"
@@ -149,4 +148,4 @@ say "run exit $run_status; $signals signals ($unique distinct ids), $rejects rej
 [ "$rejects" -eq 0 ] || fail "$rejects rejects: $(head -3 "$WORK/rejects.jsonl")"
 [ "$final_applied" -eq "$TOTAL" ] || fail "Redis applied $final_applied signals for $TOTAL items (0 lost, 0 duplicated wanted)"
 [ "$status" = ok ] || fail "features AAPL: $features"
-echo "smoke: PASSED: $TOTAL items, 0 lost, 0 duplicated, $VICTIM killed at $kill_at applied and restarted ($restarts); image ${SIZE_MB} MB; $(($(date +%s) - started)) s"
+echo "smoke: PASSED: $TOTAL items, 0 lost, 0 duplicated, $VICTIM SIGKILLed at $kill_at applied and started again; image ${SIZE_MB} MB; $(($(date +%s) - started)) s"

@@ -48,7 +48,8 @@ export async function acquireLease(opts: LeaseOptions): Promise<Lease> {
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const step = Math.max(100, Math.floor(ttlMs / 3));
   let cancelled = false;
-  void opts.cancel?.then(() => (cancelled = true));
+  const cancel = opts.cancel ?? new Promise<never>(() => undefined);
+  void cancel.then(() => (cancelled = true));
   let told = false;
   for (;;) {
     if (cancelled) throw new LeaseCancelledError(`stopped while waiting for the lease ${key}`);
@@ -57,7 +58,7 @@ export async function acquireLease(opts: LeaseOptions): Promise<Lease> {
       log.info({ lease: key, holder: await client.get(key) }, 'another replica holds the single-writer lease: waiting on standby');
       told = true;
     }
-    await Promise.race([new Promise((r) => setTimeout(r, step)), opts.cancel]);
+    await Promise.race([new Promise((r) => setTimeout(r, step)), cancel]);
   }
   log.info({ lease: key, owner, ttl_ms: ttlMs }, 'single-writer lease taken');
 
