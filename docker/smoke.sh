@@ -64,6 +64,16 @@ docker build --network host --build-arg NODE_IMAGE="$BASE" -f docker/Dockerfile 
   { tail -30 "$WORK/build.log" >&2; fail "docker build failed (log: $WORK/build.log)"; }
 SIZE_MB="$(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%.0f", $1/1e6}')"
 say "image $IMAGE: ${SIZE_MB} MB, built in $(($(date +%s) - t0)) s"
+# The image's promises: faiss-node loads at run time (J3 would otherwise fall back to hnswlib), a non-root user.
+docker run --rm --entrypoint node "$IMAGE" -e '
+  const f = require("faiss-node");
+  const ix = f.Index.fromFactory(4, "Flat", f.MetricType.METRIC_INNER_PRODUCT);
+  ix.add([1, 0, 0, 0, 0, 1, 0, 0]);
+  if (ix.search([0, 1, 0, 0], 1).labels[0] !== 1) process.exit(1);
+' || fail "faiss-node does not load in the image"
+uid="$(docker run --rm --entrypoint id "$IMAGE" -u)"
+[ "$uid" = 1000 ] || fail "the image runs as uid $uid, not 1000"
+say "faiss-node loads in the image; runs as uid $uid"
 
 # --- NATS and Redis ---
 run() { local name="$1"; shift; containers+=("$name"); docker run -d --name "$name" --network host "$@" >/dev/null; }
@@ -105,6 +115,8 @@ say "starting the nine actors (nats :$NATS_PORT, redis :$REDIS_PORT, prefix $RUN
 for i in "${!ACTORS[@]}"; do start_actor "$i"; done
 for a in "${ACTORS[@]}"; do wait_healthy "$RUN_ID-$a"; done
 say "all nine healthy (image HEALTHCHECK on /healthz)"
+pid1="$(docker exec "$RUN_ID-ingestor" cat /proc/1/cmdline | tr '\0' ' ')"
+case "$pid1" in /usr/bin/tini*) ;; *) fail "PID 1 is not tini: $pid1" ;; esac
 
 # --- 1,000 items through the containers, one actor killed and restarted mid-stream ---
 node -e '
