@@ -100,7 +100,7 @@ start_actor() {
     -e HIMARI_CONFIG=/etc/himari/himari.yaml -e HIMARI_ACTOR="$actor" \
     -e HIMARI_NATS_URL="$NATS_URL" -e HIMARI_REDIS_URL="$REDIS_URL" \
     -e HIMARI_NATS_PREFIX="$RUN_ID" -e HIMARI_REDIS_KEY_PREFIX="$KEY_PREFIX" \
-    -e HIMARI_METRICS_PORT="$((METRICS_BASE + 1 + i))" "$IMAGE"
+    -e HIMARI_METRICS_PORT="$((METRICS_BASE + 1 + i))" -e HIMARI_HEALTH_HOST=127.0.0.1 "$IMAGE"
 }
 health() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$1" 2>/dev/null || echo gone; }
 wait_healthy() {
