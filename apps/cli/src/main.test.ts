@@ -48,6 +48,13 @@ describe('himari CMD --help', () => {
     expect(r.stdout).toBe(usageOf('run'));
   });
 
+  it('eval retrieval keeps its own fuller usage', async () => {
+    const r = await himari(['eval', 'retrieval', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toBe(usageOf('eval'));
+    expect(r.stdout).toMatch(/retrieval/);
+  });
+
   it('a usage error shows the message and that command usage, not the whole list', async () => {
     const r = await himari(['run']);
     expect(r.code).toBe(2);

@@ -72,7 +72,11 @@ export function usageOf(command: string): string | undefined {
   return `Usage:\n${lines.slice(start, end).join('\n')}\n`;
 }
 
-const wantsHelp = (args: string[]): boolean => args.includes('--help') || args.includes('-h');
+/** Subcommands that print a fuller usage of their own on --help. */
+const OWN_HELP: Readonly<Record<string, readonly string[]>> = { eval: ['retrieval'] };
+
+const wantsHelp = (command: string, args: string[]): boolean =>
+  (args.includes('--help') || args.includes('-h')) && !(args[0] !== undefined && OWN_HELP[command]?.includes(args[0]));
 
 /** Returns the exit code. The only place the CLI reads process.env. */
 export async function main(
@@ -87,7 +91,7 @@ export async function main(
     }
     const load = COMMANDS[command];
     if (!load) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-    if (wantsHelp(rest)) {
+    if (wantsHelp(command, rest)) {
       ctx.stdout.write(usageOf(command) ?? USAGE);
       return 0;
     }
