@@ -71,9 +71,13 @@ docker run --rm --entrypoint node "$IMAGE" -e '
   ix.add([1, 0, 0, 0, 0, 1, 0, 0]);
   if (ix.search([0, 1, 0, 0], 1).labels[0] !== 1) process.exit(1);
 ' || fail "faiss-node does not load in the image"
+docker run --rm --entrypoint node "$IMAGE" -e '
+  require("onnxruntime-node"); require("hnswlib-node"); require("better-sqlite3")(":memory:").prepare("select 1").get();
+  import("@huggingface/transformers").then((t) => { if (typeof t.pipeline !== "function") process.exit(1); }, () => process.exit(1));
+' || fail "a native module or transformers.js does not load in the image"
 uid="$(docker run --rm --entrypoint id "$IMAGE" -u)"
 [ "$uid" = 1000 ] || fail "the image runs as uid $uid, not 1000"
-say "faiss-node loads in the image; runs as uid $uid"
+say "faiss-node, onnxruntime-node, hnswlib-node, better-sqlite3, transformers.js load in the image; runs as uid $uid"
 
 # --- NATS and Redis ---
 run() { local name="$1"; shift; containers+=("$name"); docker run -d --name "$name" --network host "$@" >/dev/null; }
