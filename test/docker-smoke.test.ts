@@ -17,7 +17,9 @@ const forced = process.env['HIMARI_DOCKER_SMOKE'] === '1';
 describe('docker/smoke.sh', () => {
   it('runs the nine actor containers through an actor kill with 0 lost and 0 duplicated', async (ctx) => {
     if (!engineRunning && !forced) {
-      console.warn('docker smoke skipped: no Docker engine is running (start one, or set HIMARI_DOCKER_SMOKE=1 to let docker/smoke.sh start dockerd)');
+      console.warn(
+        'docker smoke skipped: no Docker engine is running (start one, or set HIMARI_DOCKER_SMOKE=1 to let docker/smoke.sh start dockerd)',
+      );
       ctx.skip();
     }
     const child = spawn('bash', [join(ROOT, 'docker/smoke.sh')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -35,8 +35,8 @@ Usage:
   himari up --nats URL --redis URL [--prefix NAME] [--config FILE] [--metrics-base-port N] [--only A,B]
       The nine actors as child processes of this one (a developer's laptop), each log line prefixed with its actor;
       Ctrl-C drains them all.
-  himari features ASSET [--redis URL] [--config FILE]
-      Print the five LLM features (vector positions 55-59) for an asset as JSON.
+  himari features ASSET [--redis URL] [--key-prefix P] [--profile design|himari] [--config FILE]
+      Print the five LLM features (vector positions 55-59) for an asset as JSON (design profile: CONTRACT.md).
   himari regime set REGIME [--asset X] [--ttl S] | himari regime get ASSET   (--redis URL)
       The market regime J2 reads into its chains' market context (set by the decision engine or an operator).
   himari tap [SUBJECT] [--nats URL] [--prefix NAME] [--from-start] [--count N]
