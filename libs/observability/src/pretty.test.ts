@@ -32,7 +32,7 @@ describe('formatLogLine', () => {
     log.info({ n: 1 }, 'one');
     log.error('two');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/ INFO  x: one n=1\n$/);
-    expect(lines[1]).toMatch(/ ERROR x: two\n$/);
+    expect(lines[0]!.endsWith(' INFO  x: one n=1\n')).toBe(true);
+    expect(lines[1]!.endsWith(' ERROR x: two\n')).toBe(true);
   });
 });
