@@ -6,6 +6,7 @@ const COMMANDS = [
   'run',
   'serve',
   'up',
+  'dlq',
   'features',
   'regime',
   'tap',
