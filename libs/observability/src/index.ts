@@ -1,3 +1,3 @@
-export * from './logger.ts';
-export * from './metrics.ts';
-export * from './pretty.ts';
+export { createLogger, silentLogger, type Logger, type LoggerOptions } from './logger.ts';
+export { createActorMetrics, startMetricsServer, type ActorMetrics } from './metrics.ts';
+export { formatLogLine, prettyDestination } from './pretty.ts';

@@ -5,7 +5,7 @@ import { deleteStream } from '@himari/bus';
 import { busNames } from '@himari/contracts';
 import { createLogger, prettyDestination } from '@himari/observability';
 import { runBatch, type BatchRunSummary } from '@himari/pipeline';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 import { countItems, RunProgress } from '../progress.ts';
 
 /** Guard flags (from the cache writer) counted in the summary, so that a replay or old news is said plainly. */
@@ -28,6 +28,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
   if (values.input !== '-' && !existsSync(values.input)) throw new UsageError(`--input ${values.input}: no such file`);
   if (values.external && !values.nats && !ctx.env['HIMARI_NATS_URL'])
     throw new UsageError('--external needs --nats: the actors must be reachable');
+  const idleTimeoutMs = numFlag(values['idle-timeout-ms'], 'idle-timeout-ms', { integer: true, above: 0 });
 
   const base = configFrom(ctx, values.config, {});
   const natsUrl = values.nats ?? base.nats.url;
@@ -70,15 +71,12 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
       input,
       log,
       startActors: !values.external,
-      ...(values['idle-timeout-ms'] ? { idleTimeoutMs: Number(values['idle-timeout-ms']) } : {}),
+      ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
       onSignal: (signal) => {
         for (const flag of COUNTED_FLAGS) if (signal.flags.includes(flag)) flagged[flag] += 1;
-        out(`${JSON.stringify(signal)}
-`);
+        out(`${JSON.stringify(signal)}\n`);
       },
-      onReject: (r) =>
-        rej(`${JSON.stringify(r)}
-`),
+      onReject: (r) => rej(`${JSON.stringify(r)}\n`),
       onProgress: (p) => bar?.update(p),
     });
   } finally {

@@ -1,14 +1,9 @@
 import { decodeAs, DraftSignal, Outcome, Stage, Topic, type TradingSignal } from '@himari/contracts';
 import type { ActorDefinition, InputBinding } from '@himari/actor-runtime';
-import { calibrationServiceFrom, openLedger, signalCalibrationKey, type CalibrationService } from '@himari/outcomes';
+import { calibrationServiceFrom, openLedger, type CalibrationService } from '@himari/outcomes';
 import type { PipelineDeps } from '../deps.ts';
 import { calibrationMetrics } from './metrics.ts';
 import { Registry } from 'prom-client';
-
-/** The key J4 calibrates under: generating model (with versions), source, event category. */
-export function calibrationKey(s: Pick<DraftSignal, 'provenance' | 'source' | 'event_type'>): string {
-  return signalCalibrationKey(s);
-}
 
 /**
  * J4: maps raw confidence to calibrated confidence per (model, source, event category), and keeps the ledger of
