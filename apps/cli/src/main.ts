@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   calibrate: async () => (await import('./commands/calibrate.ts')).calibrateCommand,
   backtest: async () => (await import('./commands/backtest.ts')).backtestCommand,
   regime: async () => (await import('./commands/regime.ts')).regimeCommand,
+  up: async () => (await import('./commands/up.ts')).upCommand,
 };
 
 const USAGE = `himari: the HIMARI LLM sidecar
@@ -29,9 +30,13 @@ Usage:
              [--external] [--config FILE] [--idle-timeout-ms N]
       Run the whole pipeline on JSON lines {id, text, asset, source?, published_at?, kind?}.
       Without --nats: embedded mode (all actors in this process, in-memory bus). Without --redis: in-memory store.
-  himari serve ACTOR [--nats URL] [--redis URL] [--config FILE]
+  himari serve ACTOR [--nats URL] [--redis URL] [--prefix NAME] [--config FILE] [--metrics-port N] [--embedded]
       Run one actor as its own process. ACTOR: ingestor, event-classifier, finbert-actor, opt-actor, cot-actor,
-      rag-actor, calibrator, cache-writer, feature-injector.
+      rag-actor, calibrator, cache-writer, feature-injector. Refuses to start without a NATS url (it would reach no
+      other actor) unless --embedded.
+  himari up --nats URL --redis URL [--prefix NAME] [--config FILE] [--metrics-base-port N] [--only A,B]
+      The nine actors as child processes of this one (a developer's laptop), each log line prefixed with its actor;
+      Ctrl-C drains them all.
   himari features ASSET [--redis URL] [--key-prefix P] [--profile design|himari] [--config FILE]
       Print the five LLM features (vector positions 55-59) for an asset as JSON (design profile: CONTRACT.md).
   himari regime set REGIME [--asset X] [--ttl S] | himari regime get ASSET   (--redis URL)
@@ -65,16 +70,28 @@ HIMARI_DATA_DIR (the shared data folder train/eval read), HIMARI_CONFIG (config 
 HIMARI_NATS_USER/PASSWORD/TOKEN/CREDS_FILE, HIMARI_REDIS_USERNAME/PASSWORD (README, "Security and health").
 `;
 
+/** One command's part of USAGE: from its `  himari NAME` line to the next command's. */
+export function usageOf(command: string): string | undefined {
+  const lines = USAGE.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`  himari ${command} `) || l === `  himari ${command}`);
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < lines.length && lines[end]!.startsWith('      ')) end += 1;
+  return `Usage:\n${lines.slice(start, end).join('\n')}\n`;
+}
+
+/** Subcommands that print a fuller usage of their own on --help. */
+const OWN_HELP: Readonly<Record<string, readonly string[]>> = { eval: ['retrieval'] };
+
+const wantsHelp = (command: string, args: string[]): boolean =>
+  (args.includes('--help') || args.includes('-h')) && !(args[0] !== undefined && OWN_HELP[command]?.includes(args[0]));
+
 /** Returns the exit code. The only place the CLI reads process.env. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(
+  argv: string[],
+  ctx: CommandContext = { env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, proc: process },
+): Promise<number> {
   const [command, ...rest] = argv;
-  const ctx: CommandContext = {
-    env: process.env,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    proc: process,
-  };
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       ctx.stdout.write(USAGE);
@@ -82,12 +99,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     const load = COMMANDS[command];
     if (!load) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    if (wantsHelp(command, rest)) {
+      ctx.stdout.write(usageOf(command) ?? USAGE);
+      return 0;
+    }
     return await (
       await load()
     )(rest, ctx);
   } catch (err) {
     if (err instanceof UsageError) {
-      ctx.stderr.write(`himari: ${err.message}\n\n${USAGE}`);
+      const own = command !== undefined && command in COMMANDS ? usageOf(command) : undefined;
+      ctx.stderr.write(`himari: ${err.message}\n\n${own ?? USAGE}`);
       return 2;
     }
     if (err instanceof ConfigError) {

@@ -46,6 +46,10 @@ import {
 
 export interface NatsTransportOptions {
   url: string;
+  /** More servers of the same cluster; the client connects to any and fails over between them. @default [] */
+  servers?: readonly string[];
+  /** `num_replicas` of the stream (and so of its consumers) in a JetStream cluster. @default 1 */
+  streamReplicas?: number;
   names: BusNames;
   duplicateWindowMs: number;
   maxAgeMs: number;
@@ -121,6 +125,7 @@ const JsErr = {
 
 export async function connectNatsTransport(opts: NatsTransportOptions): Promise<NatsTransport> {
   const nc = await connectOnce(opts.url, opts.name ?? `himari-${opts.names.prefix}`, opts.security, {
+    servers: [...new Set([opts.url, ...(opts.servers ?? [])])],
     // A restarted server is the normal case in a deployment: keep trying forever, the consume loops resume.
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,
@@ -193,6 +198,7 @@ class NatsBus implements NatsTransport {
       storage: StorageType.File,
       duplicate_window: nanos(duplicateWindowMs),
       max_age: nanos(maxAgeMs),
+      num_replicas: this.opts.streamReplicas ?? 1,
     };
     const info = await this.jsm.streams.info(names.stream).then(
       (i) => i,
@@ -220,10 +226,12 @@ class NatsBus implements NatsTransport {
         if (apiErrCode(err) !== JsErr.streamNameInUse) throw err;
       }
     }
+    // A cluster scales an existing stream's copies up or down in place (nats-server 2.9 does).
     await this.jsm.streams.update(names.stream, {
       subjects: config.subjects,
       duplicate_window: config.duplicate_window,
       max_age: config.max_age,
+      num_replicas: config.num_replicas,
     });
   }
 

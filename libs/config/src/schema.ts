@@ -23,6 +23,10 @@ export const ConfigSchema = z.object({
     .object({
       /** `null`: the embedded in-memory transport. */
       url: z.string().nullable().default(null),
+      /** More servers of the same cluster, tried with `url` (any one is enough to connect; the client learns the rest). */
+      servers: z.array(z.string().min(1)).default([]),
+      /** Copies of the stream (and its consumers) kept by a JetStream cluster: 3 survives one server lost. @default 1 */
+      stream_replicas: z.number().int().min(1).max(5).default(1),
       /** Names the stream, subjects and durables; one prefix per deployment (tests use a unique one each). */
       prefix: z.string().default('himari'),
       /** JetStream de-duplication window: a redelivered input inside it never makes a second output. @default 600000 */
@@ -39,8 +43,18 @@ export const ConfigSchema = z.object({
     .prefault({}),
   redis: z
     .object({
-      /** `null`: the embedded in-memory store. */
+      /** `null`: the embedded in-memory store. With `sentinel.name` set, only its password and db apply. */
       url: z.string().nullable().default(null),
+      /** Redis Sentinel: the master is found (and found again after a failover) through the sentinels. */
+      sentinel: z
+        .object({
+          /** The master's name in the sentinels' configuration; `null`: no Sentinel, `url` is the server. */
+          name: z.string().min(1).nullable().default(null),
+          /** `host:port` of each sentinel. */
+          sentinels: z.array(z.string().regex(/^[^:\s]+:\d{1,5}$/, 'host:port')).default([]),
+        })
+        .prefault({})
+        .refine((s) => s.name === null || s.sentinels.length > 0, 'sentinel.name needs at least one sentinels entry'),
       key_prefix: z.string().default('llm'),
       /** TTL of `llm:signal:{asset}:latest`. @default 300 */
       signal_ttl_s: z.number().int().positive().default(300),
@@ -59,6 +73,11 @@ export const ConfigSchema = z.object({
       concurrency: z.number().int().min(1).max(1024).default(8),
       /** Grace period to finish in-flight work on SIGTERM. @default 10000 */
       drain_timeout_ms: z.number().int().min(0).default(10_000),
+      /**
+       * Lease of the single-writer actors (cot-actor, rag-actor, calibrator) in Redis: a replica that stops renewing
+       * loses it after this long and a waiting one takes over. @default 15000
+       */
+      lease_ttl_ms: z.number().int().min(1000).default(15_000),
     })
     .prefault({}),
   ingest: z

@@ -154,6 +154,8 @@ export interface StoreKeys {
   readonly appliedCount: string;
   /** String: the market regime the decision engine set for one asset, or (no asset) for the whole market. */
   regime(asset?: string): string;
+  /** String with a TTL: which replica of a single-writer actor (J2, J3, J4) may run, per bus deployment. */
+  lease(stage: Stage): string;
 }
 
 /**
@@ -179,5 +181,6 @@ export function storeKeys(prefix = 'llm', busScope = 'himari'): StoreKeys {
     ingestSeen: (n) => `${prefix}:ingest:${busScope}:seen:${id(n)}`,
     appliedCount: `${prefix}:stats:applied_count`,
     regime: (a) => (a === undefined ? `${prefix}:regime` : `${prefix}:regime:${asset(a)}`),
+    lease: (stage) => `${prefix}:lease:${busScope}:${stage}`,
   };
 }

@@ -8,3 +8,4 @@ export {
   type MetricsServerOptions,
 } from './metrics.ts';
 export { addSecrets, redact, redactUrl } from './redact.ts';
+export { formatLogLine, prettyDestination } from './pretty.ts';

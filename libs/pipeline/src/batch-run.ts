@@ -145,7 +145,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
         return;
       }
       try {
-        await transport.publish(rawSubject, bytes, { msgId });
+        await publishRetrying(transport, rawSubject, bytes, msgId, idleTimeoutMs, log);
       } catch (err) {
         if (isRetryable(err)) throw err;
         await deadLetterLine(bytes, msgId, errorCode(err), `the bus refused the line: ${(err as Error).message}`);
@@ -218,6 +218,32 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
     for (const t of taps) await t.drain();
     await store.close();
     await transport.close();
+  }
+}
+
+/**
+ * A publish that failed (a cluster electing a new stream leader, a reconnect) is sent again with the same message
+ * id: JetStream's de-duplication window keeps one copy if the first one did land.
+ */
+async function publishRetrying(
+  transport: Transport,
+  subject: string,
+  data: Uint8Array,
+  msgId: string,
+  forMs: number,
+  log: Logger,
+): Promise<void> {
+  const deadline = Date.now() + forMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await transport.publish(subject, data, { msgId });
+      return;
+    } catch (err) {
+      // A refusal for good (too large, no permission) is the caller's to dead-letter; only transient ones are resent.
+      if (!isRetryable(err) || Date.now() >= deadline) throw err;
+      log.warn({ msg_id: msgId, attempt, err: (err as Error).message }, 'publish failed; sending again with the same message id');
+      await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 2000)));
+    }
   }
 }
 

@@ -28,6 +28,8 @@ export async function createTransport(config: Config, names: BusNames, clientNam
   if (config.nats.url === null) return createMemoryTransport({ duplicateWindowMs: config.nats.duplicate_window_ms });
   return connectNatsTransport({
     url: config.nats.url,
+    servers: config.nats.servers,
+    streamReplicas: config.nats.stream_replicas,
     names,
     duplicateWindowMs: config.nats.duplicate_window_ms,
     maxAgeMs: config.nats.max_age_ms,
@@ -43,12 +45,15 @@ export function createStore(config: Config, names: BusNames, log: Logger = silen
     return { ...store, ping: async () => {}, ready: async () => {} };
   }
   const where = redactUrl(config.redis.url);
-  const client = new Redis({
-    ...redisOptions(config),
-    // A restart of Redis is normal: keep reconnecting, at most a second apart.
-    retryStrategy: (times) => Math.min(50 * times, 1000),
-    maxRetriesPerRequest: 3,
-  });
+  const client =
+    config.redis.sentinel.name !== null
+      ? createSentinelClient(config)
+      : new Redis({
+          ...redisOptions(config),
+          // A restart of Redis is normal: keep reconnecting, at most a second apart.
+          retryStrategy: (times) => Math.min(50 * times, 1000),
+          maxRetriesPerRequest: 3,
+        });
   let lastError: Error | undefined;
   let lastLogged = 0;
   // Without a listener ioredis prints "Unhandled error event" itself, unredacted; one line a few seconds is enough.
@@ -103,6 +108,34 @@ export function createStore(config: Config, names: BusNames, log: Logger = silen
       }
     },
   };
+}
+
+/** A Redis client of this process's own (the lease), for a plain server or through Sentinel. */
+export function createRedisClient(config: Config): Redis {
+  if (config.redis.url === null) throw new Error('no redis.url: an in-memory store has no client');
+  if (config.redis.sentinel.name !== null) return createSentinelClient(config);
+  return new Redis(redisOptions(config));
+}
+
+/**
+ * A Redis client that asks the sentinels for the current master, and asks again whenever the connection drops (a
+ * failover). Commands issued meanwhile wait in ioredis's offline queue; a write that reaches a demoted master gets
+ * READONLY, which reconnects too, so the actors' retries land on the new master.
+ */
+export function createSentinelClient(config: Config): Redis {
+  const sentinels = config.redis.sentinel.sentinels.map((hp) => {
+    const i = hp.lastIndexOf(':');
+    return { host: hp.slice(0, i), port: Number(hp.slice(i + 1)) };
+  });
+  return new Redis({
+    ...redisOptions(config),
+    name: config.redis.sentinel.name!,
+    sentinels,
+    // Ask the sentinels again at once instead of after ioredis's default back-off; retries are the actors' job.
+    sentinelRetryStrategy: (times) => Math.min(100 * times, 1000),
+    retryStrategy: (times) => Math.min(50 * times, 500),
+    reconnectOnError: (err) => err.message.startsWith('READONLY'),
+  });
 }
 
 /** `/readyz` of an actor process: bus connected, store answering, model loaded (the scorer made it through start). */

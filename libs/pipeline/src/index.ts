@@ -1,11 +1,28 @@
 export { type PipelineDeps } from './deps.ts';
 export { isStage, ACTORS } from './registry.ts';
 export { createScorer, startActors, namesFor, type SelectedScorer, type RunningActors } from './process.ts';
-export { serveActor, shutdownSignal, runActorProcess, type ServeOptions, type ProcessHooks } from './serve.ts';
+export {
+  serveActor,
+  shutdownSignal,
+  runActorProcess,
+  NO_NATS_REASON,
+  NoNatsUrlError,
+  type ServeOptions,
+  type ProcessHooks,
+} from './serve.ts';
+export { acquireLease, LeaseCancelledError, SINGLE_WRITER_STAGES, type Lease, type LeaseOptions } from './lease.ts';
 export { runBatch, type RejectLine, type BatchRunOptions, type BatchRunSummary } from './batch-run.ts';
 export { readLines, isBlank, peekId, type RawLine } from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';
-export { StoreConnectError, createTransport, createStore, readinessChecks, type OpenedStore } from './connections.ts';
+export {
+  StoreConnectError,
+  createTransport,
+  createStore,
+  createRedisClient,
+  createSentinelClient,
+  readinessChecks,
+  type OpenedStore,
+} from './connections.ts';
 export {
   ACTOR_RIGHTS,
   CLIENT_ROLES,

@@ -1,12 +1,13 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { SingleBar, Presets } from 'cli-progress';
 import { deleteStream } from '@himari/bus';
 import { busNames } from '@himari/contracts';
+import { createLogger, prettyDestination } from '@himari/observability';
 import { runBatch, type BatchRunSummary } from '@himari/pipeline';
-import { checkReadable, checkWritable, cliLogger, configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
-import { natsSecurity } from '@himari/config';
+import { checkReadable, checkWritable, configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
+import { natsSecurity, secretsOf } from '@himari/config';
+import { countItems, RunProgress } from '../progress.ts';
 
 /** Guard flags (from the cache writer) counted in the summary, so that a replay or old news is said plainly. */
 const COUNTED_FLAGS = ['already_applied', 'stale_news', 'injection_capped'] as const;
@@ -25,6 +26,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
     quiet: { type: 'boolean', short: 'q', default: false },
   });
   if (!values.input) throw new UsageError('run needs --input FILE (or - for standard input)');
+  if (values.input !== '-' && !existsSync(values.input)) throw new UsageError(`--input ${values.input}: no such file`);
   if (values.external && !values.nats && !ctx.env['HIMARI_NATS_URL'])
     throw new UsageError('--external needs --nats: the actors must be reachable');
   const idleTimeoutMs = numFlag(values['idle-timeout-ms'], 'idle-timeout-ms', { integer: true, above: 0 });
@@ -39,7 +41,6 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
     redis: { url: values.redis ?? base.redis.url },
     observability: { log_level: ctx.env['HIMARI_LOG_LEVEL'] ? base.observability.log_level : 'warn' },
   });
-  const log = cliLogger('himari-run', config);
   if (values.input !== '-') checkReadable(values.input, 'input file');
   if (values.output) checkWritable(values.output, '--output');
   if (values.rejects) checkWritable(values.rejects, '--rejects');
@@ -47,17 +48,26 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
   const input: Readable = values.input === '-' ? (ctx.stdin as Readable) : createReadStream(values.input);
   const output = values.output ? createWriteStream(values.output) : undefined;
   const rejects = values.rejects ? createWriteStream(values.rejects) : undefined;
-  const out: NodeJS.WritableStream = output ?? ctx.stdout;
-  const rej: NodeJS.WritableStream = rejects ?? ctx.stderr;
 
-  const bar =
-    ctx.stderr.isTTY && !values.quiet
-      ? new SingleBar(
-          { format: 'himari run |{bar}| {value} resolved of {total} published | {signals} signals, {rejected} rejected', hideCursor: true },
-          Presets.shades_classic,
-        )
-      : undefined;
-  bar?.start(0, 0, { signals: 0, rejected: 0 });
+  // On a terminal: a bar whose total is the input's item count, read before the run, and log lines printed readably
+  // above it. Elsewhere: no bar, log lines as JSON.
+  const tty = Boolean(ctx.stderr.isTTY);
+  const bar = tty && !values.quiet ? new RunProgress(ctx.stderr, await countItems(values.input)) : undefined;
+  const log = createLogger({
+    name: 'himari-run',
+    level: config.observability.log_level,
+    secrets: secretsOf(config),
+    ...(bar
+      ? { destination: prettyDestination((l) => bar.log(l)) }
+      : tty
+        ? { destination: prettyDestination((l) => ctx.stderr.write(l)) }
+        : {}),
+  });
+  // Lines meant for the terminal the bar is on go above it.
+  const above = (stream: NodeJS.WritableStream): ((line: string) => void) =>
+    bar && (stream as NodeJS.WriteStream).isTTY ? (l) => bar.log(l) : (l) => void stream.write(l);
+  const out = output ? (l: string) => void output.write(l) : above(ctx.stdout);
+  const rej = rejects ? (l: string) => void rejects.write(l) : above(ctx.stderr);
 
   const flagged: Record<(typeof COUNTED_FLAGS)[number], number> = { already_applied: 0, stale_news: 0, injection_capped: 0 };
   let summary: BatchRunSummary;
@@ -70,13 +80,10 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
       ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
       onSignal: (signal) => {
         for (const flag of COUNTED_FLAGS) if (signal.flags.includes(flag)) flagged[flag] += 1;
-        out.write(`${JSON.stringify(signal)}\n`);
+        out(`${JSON.stringify(signal)}\n`);
       },
-      onReject: (r) => rej.write(`${JSON.stringify(r)}\n`),
-      onProgress: (p) => {
-        bar?.setTotal(p.published);
-        bar?.update(p.resolved, { signals: p.signals, rejected: p.rejected });
-      },
+      onReject: (r) => rej(`${JSON.stringify(r)}\n`),
+      onProgress: (p) => bar?.update(p),
     });
   } finally {
     bar?.stop();

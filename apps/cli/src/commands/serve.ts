@@ -1,7 +1,7 @@
 import { STAGES } from '@himari/contracts';
 import { secretsOf } from '@himari/config';
 import { createLogger } from '@himari/observability';
-import { isStage, serveActor, shutdownSignal } from '@himari/pipeline';
+import { isStage, NO_NATS_REASON, serveActor, shutdownSignal } from '@himari/pipeline';
 import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 
 export async function serveCommand(args: string[], ctx: CommandContext): Promise<number> {
@@ -13,6 +13,7 @@ export async function serveCommand(args: string[], ctx: CommandContext): Promise
       prefix: { type: 'string' },
       config: { type: 'string' },
       'metrics-port': { type: 'string' },
+      embedded: { type: 'boolean', default: false },
     },
     true,
   );
@@ -25,7 +26,11 @@ export async function serveCommand(args: string[], ctx: CommandContext): Promise
       ? { metrics_port: numFlag(values['metrics-port'], 'metrics-port', { integer: true, min: 0, max: 65535 }) }
       : {},
   });
+  if (config.nats.url === null && !values.embedded) {
+    ctx.stderr.write(`himari serve: ${NO_NATS_REASON}\n`);
+    return 2;
+  }
   const log = createLogger({ name: actor, level: config.observability.log_level, secrets: secretsOf(config) });
-  await serveActor(actor, { config, log, shutdown: shutdownSignal(ctx.proc) });
+  await serveActor(actor, { config, log, shutdown: shutdownSignal(ctx.proc), embedded: values.embedded });
   return 0;
 }

@@ -2,6 +2,8 @@ import { decodeAs, DraftSignal, Outcome, Stage, Topic, type TradingSignal } from
 import type { ActorDefinition, InputBinding } from '@himari/actor-runtime';
 import { calibrationServiceFrom, openLedger, type CalibrationService } from '@himari/outcomes';
 import type { PipelineDeps } from '../deps.ts';
+import { calibrationMetrics } from './metrics.ts';
+import { Registry } from 'prom-client';
 
 /**
  * J4: maps raw confidence to calibrated confidence per (model, source, event category), and keeps the ledger of
@@ -25,11 +27,14 @@ export function calibratorActor(deps: PipelineDeps): ActorDefinition {
     owned = true;
   }
 
+  const calibratedTotal = calibrationMetrics(deps.registry ?? new Registry(), service);
+
   const drafted: InputBinding<DraftSignal> = {
     topic: Topic.signalDrafted,
     decode: (b) => decodeAs(DraftSignal, b),
     async handle(draft, ctx) {
       const { confidence, calibration } = service.calibrate(draft);
+      calibratedTotal.inc({ calibrated: String(calibration.calibrated) });
       const now = ctx.now();
       const { confidence_raw: _raw, ...rest } = draft;
       const signal: TradingSignal = { ...rest, confidence, calibration, timestamp: now, latency_ms: Math.max(0, now - draft.received_at) };

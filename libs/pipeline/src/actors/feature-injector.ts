@@ -3,6 +3,7 @@ import type { ActorDefinition } from '@himari/actor-runtime';
 import { createFeatureInjector, createNearCache, type FeatureInjectorOptions, type NearCache } from '@himari/features';
 import { createRedisUpdateFeed, type UpdateFeed } from '@himari/signal-store';
 import type { PipelineDeps } from '../deps.ts';
+import { featureReadMetrics } from './metrics.ts';
 
 /**
  * The decision path's read as a service, for decision engines that are not in this process. A TypeScript
@@ -16,7 +17,12 @@ export function featureInjectorActor(deps: PipelineDeps): ActorDefinition {
   let feed: UpdateFeed | undefined;
   let cache: NearCache | undefined;
   const url = deps.config.redis.url;
-  if (url !== null && f.near_cache.enabled) {
+  // The update feed opens its own client from the url: under Sentinel that url names no server, so the near cache
+  // stays off there until the feed can follow a failover (reads go to the store, as without a cache).
+  const sentinel = deps.config.redis.sentinel.name !== null;
+  if (url !== null && f.near_cache.enabled && sentinel)
+    deps.log.warn('features.near_cache is off under Redis Sentinel: its update feed cannot follow a failover yet');
+  if (url !== null && f.near_cache.enabled && !sentinel) {
     const keys = storeKeys(deps.config.redis.key_prefix, deps.names.prefix);
     feed = createRedisUpdateFeed(url, keys, { onError: (err) => deps.log.warn({ err: (err as Error).message }, 'near cache feed error') });
     cache = createNearCache({
@@ -38,6 +44,7 @@ export function featureInjectorActor(deps: PipelineDeps): ActorDefinition {
     clock: deps.clock,
   });
   const text = new TextEncoder();
+  const metrics = featureReadMetrics(deps.registry);
   return {
     stage: Stage.featureInjector,
     inputs: [],
@@ -51,7 +58,11 @@ export function featureInjectorActor(deps: PipelineDeps): ActorDefinition {
           } catch (err) {
             return text.encode(JSON.stringify({ error: (err as Error).message }));
           }
-          return text.encode(JSON.stringify(await injector.read(asset)));
+          const end = metrics.seconds.startTimer();
+          const features = await injector.read(asset);
+          end();
+          metrics.reads.inc({ status: features.status });
+          return text.encode(JSON.stringify(features));
         },
       },
     ],
