@@ -143,4 +143,47 @@ describe('ActorRunner', () => {
     const raw = decodeRaw((await collect(names.deadLetter(Stage.ingestor)))[0]!) as { code: string };
     expect(raw.code).toBe('invalid_output');
   });
+
+  it('hands a pulled batch to the batch handler in one call, in order, and publishes every output before acking', async () => {
+    const sizes: number[] = [];
+    const seen: string[] = [];
+    const def: ActorDefinition = {
+      stage: Stage.ingestor,
+      inputs: [
+        {
+          topic: Topic.newsRaw,
+          decode: (b) => decodeAs(NewsItem, b),
+          handle: async () => {
+            throw new Error('the batch handler should be used');
+          },
+          ordered: true,
+          async handleBatch(items: NewsItem[]) {
+            sizes.push(items.length);
+            seen.push(...items.map((n) => n.id));
+            return items.map((n) => (n.id === 'bad' ? { kind: 'reject' as const, code: 'bad', reason: 'test' } : publishOk(n)));
+          },
+        },
+      ],
+    };
+    // Published before the actor starts, so that the first pull finds them all.
+    transport = createMemoryTransport({ duplicateWindowMs: 60_000 });
+    const ids = ['a', 'b', 'bad', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    await transport.ensureStream();
+    for (const id of ids) await transport.publish(names.subject(Topic.newsRaw), encode(news(id)), { msgId: `raw-${id}` });
+    runner = new ActorRunner(transport, def, {
+      names,
+      retry: { maxDeliver: 3, backoffMs: [10], ackWaitMs: 5_000 },
+      concurrency: 8,
+      batchSize: 4,
+      drainTimeoutMs: 2_000,
+      log: silentLogger(),
+    });
+    await runner.start();
+    await waitFor(async () => (await collect(names.subject(Topic.newsAccepted))).length === 9, 2000);
+    expect(seen).toEqual(ids);
+    expect(sizes[0]).toBe(4);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
+    expect((await collect(names.deadLetter(Stage.ingestor))).map((b) => decodeAs(Rejection, b).msg_id)).toEqual(['raw-bad']);
+    await waitFor(async () => (await runner!.metrics.processed.get()).values[0]?.value === 9, 2000);
+  });
 });

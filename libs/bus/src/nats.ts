@@ -323,7 +323,7 @@ class NatsBus implements NatsTransport {
     const wanted = {
       ack_wait: nanos(spec.ackWaitMs),
       max_deliver: spec.maxDeliver > 0 ? spec.maxDeliver : -1,
-      max_ack_pending: Math.max(DEFAULT_MAX_ACK_PENDING, Math.floor(spec.concurrency) * REPLICA_HEADROOM),
+      max_ack_pending: spec.maxAckPending ?? Math.max(DEFAULT_MAX_ACK_PENDING, Math.floor(spec.concurrency) * REPLICA_HEADROOM),
     };
     const existing = await this.jsm.consumers.info(stream, spec.durable).catch((err: unknown) => {
       const code = apiErrCode(err);
