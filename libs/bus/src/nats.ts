@@ -473,15 +473,11 @@ function toDelivery(msg: JsMsg): { delivery: Delivery; settled(): boolean } {
     deliveryCount: info.redeliveryCount,
     seq: msg.seq,
     timestampMs: Math.floor(info.timestampNanos / 1e6),
+    // Not confirmed (no ackAck round trip per message): a lost ack only redelivers the input after ack_wait, and its
+    // outputs carry the same msg ids, which the stream's duplicate window drops. Exactly-once output stays.
     ack: async () => {
       settled = true;
-      try {
-        // Waits for the server's confirmation: an ack that returns has really been recorded.
-        await msg.ackAck();
-      } catch (err) {
-        if (isCode(err, ErrorCode.Timeout)) throw new TransportTimeoutError(`ack of seq ${msg.seq} not confirmed`);
-        throw err;
-      }
+      msg.ack();
     },
     // nak/term/working on a dead connection need no error: ack_wait redelivers in every case.
     nak: (delayMs?: number) => {

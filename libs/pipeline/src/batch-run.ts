@@ -9,6 +9,8 @@ import { LineMatcher, type Resolution } from './line-matcher.ts';
 import { isBlank, peekId, readLines } from './lines.ts';
 import { createScorer, createStore, createTransport, namesFor, startActors, type RunningActors, type SelectedScorer } from './process.ts';
 
+const PUBLISH_IN_FLIGHT = 256;
+
 export interface RejectLine {
   line: number;
   id?: string;
@@ -136,14 +138,31 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
       return true;
     };
 
+    // Publishes overlap (at most PUBLISH_IN_FLIGHT awaiting their stream ack): one round trip per line would cap
+    // the run at the bus's latency, not the actors' throughput.
+    const publishing = new Set<Promise<void>>();
+    let publishError: unknown;
     for await (const line of readLines(opts.input)) {
       if (isBlank(line.bytes)) continue;
       matcher.add({ n: line.n, id: peekId(line.bytes), msgId: msgIdOf(runId, line.n) });
-      await transport.publish(names.subject(Topic.newsRaw), line.bytes, { msgId: msgIdOf(runId, line.n) });
-      published += 1;
-      progress();
+      const p: Promise<void> = transport.publish(names.subject(Topic.newsRaw), line.bytes, { msgId: msgIdOf(runId, line.n) }).then(
+        () => {
+          publishing.delete(p);
+          published += 1;
+          progress();
+        },
+        (err: unknown) => {
+          publishing.delete(p);
+          publishError ??= err;
+        },
+      );
+      publishing.add(p);
+      if (publishing.size >= PUBLISH_IN_FLIGHT) await Promise.race(publishing);
+      if (publishError !== undefined) break;
       if (!(await waitForRoom(maxInFlight))) break;
     }
+    await Promise.all(publishing);
+    if (publishError !== undefined) throw publishError;
     await waitForRoom(0);
     report(matcher.flush());
     const timedOut = matcher.pending();
