@@ -96,6 +96,17 @@ describe('ActorRunner', () => {
     expect(calls).toBe(3);
   });
 
+  it('treats a handler that throws before returning a promise like one that rejects', async () => {
+    await start(
+      actor(() => {
+        throw Object.assign(new Error('bad input shape'), { retryable: false, code: 'bad_shape' });
+      }),
+    );
+    await transport.publish(names.subject(Topic.newsRaw), encode(news('s')), { msgId: 'raw-s' });
+    await waitFor(async () => (await collect(names.deadLetter(Stage.ingestor))).length === 1, 3000);
+    expect(decodeAs(Rejection, (await collect(names.deadLetter(Stage.ingestor)))[0]!).code).toBe('bad_shape');
+  });
+
   it('dead-letters after max deliveries with the last error', async () => {
     await start(
       actor(async () => {

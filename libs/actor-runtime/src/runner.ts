@@ -21,6 +21,15 @@ interface PendingDelivery {
   done: () => void;
 }
 
+/** A handler that throws before returning its promise fails like one that rejects. */
+function attempt<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return fn();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 /** At most `limit` tasks at once; the rest wait in order. */
 class Slots {
   private active = 0;
@@ -203,10 +212,13 @@ export class ActorRunner {
       }
     }
     let outcomes: Promise<HandlerOutcome>[];
-    if (input.handleBatch && live.length > 0) {
-      const all = input.handleBatch(
-        live.map((l) => l.value),
-        live.map((l) => l.ctx),
+    const handleBatch = input.handleBatch;
+    if (handleBatch && live.length > 0) {
+      const all = attempt(() =>
+        handleBatch(
+          live.map((l) => l.value),
+          live.map((l) => l.ctx),
+        ),
       );
       outcomes = live.map((_, i) =>
         all.then((o) => {
@@ -216,7 +228,7 @@ export class ActorRunner {
         }),
       );
     } else {
-      outcomes = live.map((l) => input.handle(l.value, l.ctx));
+      outcomes = live.map((l) => attempt(() => input.handle(l.value, l.ctx)));
     }
     // Wait for the handlers (not the publishes) before an ordered input's next batch may start.
     await Promise.allSettled(outcomes);
