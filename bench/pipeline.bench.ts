@@ -35,6 +35,7 @@ const RATES = [100, 500, 1000];
 const NOT_REPLICABLE = new Set(['rag-actor', 'feature-injector']);
 const ASSETS = ['AAPL', 'TSLA', 'NVDA', 'AMZN', 'MSFT', 'BTC', 'ETH', 'SPY'];
 const STEP_MS = 100;
+const IDLE_GIVE_UP_MS = 30_000;
 const RESULTS = join(import.meta.dirname, 'results');
 
 const say = (m: string): void => void process.stderr.write(`pipeline bench: ${m}\n`);
@@ -169,8 +170,17 @@ async function offer(cluster: Cluster, texts: readonly string[], rate: number, s
     if (publishing.size >= 2048) await Promise.race(publishing);
   }
   await Promise.all(publishing);
-  const deadline = performance.now() + 60_000;
-  while (latencies.length < lines.length && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  // Wait for every signal (the next load must not start on this one's backlog), giving up only when nothing has
+  // arrived for IDLE_GIVE_UP_MS; what never came is reported as `received` < `sent`.
+  let seen = latencies.length;
+  let lastChange = performance.now();
+  while (latencies.length < lines.length && performance.now() - lastChange < IDLE_GIVE_UP_MS) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (latencies.length !== seen) {
+      seen = latencies.length;
+      lastChange = performance.now();
+    }
+  }
   await tap.drain();
   await bus.close();
   const sorted = latencies.sort((a, b) => a - b);
