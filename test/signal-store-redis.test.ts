@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisSignalStore, type SignalStore } from '@himari/signal-store';
-import { describeSignalStoreBehaviour, fakeClock, makeSignal, testStoreOptions } from '@himari/signal-store/testing';
+import { describeSignalStoreBehaviour, makeSignal, testStoreOptions } from '@himari/signal-store/testing';
+import { storeKeys } from '@himari/contracts';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -27,13 +28,15 @@ async function until<T>(what: string, probe: () => Promise<T>, done: (v: T) => b
 
 describeSignalStoreBehaviour('redis', async (opts, clock) => {
   const clients = [new Redis(REDIS_URL)];
-  const store = createRedisSignalStore(clients[0]!, opts, clock.now);
+  // Redis stamps cached_at with its own clock (TIME); the fake clock plays no part here.
+  void clock;
+  const store = createRedisSignalStore(clients[0]!, opts);
   return {
     store,
     replica: async () => {
       const c = new Redis(REDIS_URL);
       clients.push(c);
-      return createRedisSignalStore(c, opts, clock.now);
+      return createRedisSignalStore(c, opts);
     },
     cleanup: async () => {
       await deletePrefix(clients[0]!, opts.keys.prefix);
@@ -51,7 +54,7 @@ describe('redis store: layout, TTL and scripts', () => {
   const setup = (over: Parameters<typeof testStoreOptions>[1] = {}): { client: Redis; store: SignalStore; prefix: string } => {
     const prefix = `t${randomUUID().slice(0, 8)}`;
     const client = new Redis(REDIS_URL);
-    const store = createRedisSignalStore(client, testStoreOptions(prefix, over), fakeClock().now);
+    const store = createRedisSignalStore(client, testStoreOptions(prefix, over));
     cleanups.push(async () => {
       await deletePrefix(client, prefix);
       await client.quit();
@@ -59,21 +62,67 @@ describe('redis store: layout, TTL and scripts', () => {
     return { client, store, prefix };
   };
 
-  it('lays values out as plain JSON and strings that GET, LRANGE and HGETALL read', async () => {
+  it("lays values out as the design's contract: JSON in seconds with every reader field, a plain string EWMA", async () => {
     const { client, store, prefix } = setup();
     const a = makeSignal({ id: 'a', sentiment: 0.5 });
-    const b = makeSignal({ id: 'b', sentiment: -0.1, timestamp: a.timestamp + 1 });
+    const b = makeSignal({ id: 'b', sentiment: -0.1, direction: -1, event_type: 'earnings', timestamp: a.timestamp + 1 });
+    const before = Date.now() / 1000;
     await store.apply(a);
-    await store.apply(b);
-    expect(JSON.parse((await client.get(`${prefix}:signal:BTC:latest`)) ?? 'null')).toEqual(b);
+    const rb = await store.apply(b);
+    const after = Date.now() / 1000;
+    const latest = JSON.parse((await client.get(`${prefix}:signal:BTC:latest`)) ?? 'null') as Record<string, unknown>;
+    expect(latest).toMatchObject({
+      id: 'b',
+      sentiment: -0.1,
+      confidence: 0.7,
+      direction: -1,
+      reasoning: b.reasoning,
+      source_summary: b.source_summary,
+      event_type: 'earnings',
+      timestamp: b.timestamp / 1000,
+      timestamp_ms: b.timestamp,
+      published_ms: Date.parse(b.published_at),
+    });
+    // cached_at: seconds (Redis TIME at the write), what apply reported.
+    expect(latest['cached_at']).toBe(rb.cached_at);
+    expect(latest['cached_at']).toBeGreaterThanOrEqual(before - 1);
+    expect(latest['cached_at']).toBeLessThanOrEqual(after + 1);
     const list = await client.lrange(`${prefix}:signal:BTC:history`, 0, -1);
-    expect(list.map((j) => JSON.parse(j) as unknown)).toEqual([b, a]);
-    const hash = await client.hgetall(`${prefix}:sentiment:BTC`);
-    expect(Object.keys(hash).sort()).toEqual(['count', 'updated_ms', 'value']);
-    expect(hash['count']).toBe('2');
-    expect(Number(hash['value'])).toBe(0.3 * -0.1 + 0.7 * 0.5);
-    expect(await client.get(`${prefix}:applied:a`)).toBe('a');
+    expect(list.map((j) => (JSON.parse(j) as { id: string }).id)).toEqual(['b', 'a']);
+    expect(list[0]).toBe(await client.get(`${prefix}:signal:BTC:latest`));
+    expect(await client.type(`${prefix}:sentiment:BTC`)).toBe('string');
+    expect(Number(await client.get(`${prefix}:sentiment:BTC`))).toBe(0.3 * -0.1 + 0.7 * 0.5);
+    const stats = await client.hgetall(`${prefix}:stats:sentiment:BTC`);
+    expect(Object.keys(stats).sort()).toEqual(['count', 'updated_ms']);
+    expect(stats['count']).toBe('2');
+    // The applied marker is scoped by the bus prefix ('test' in testStoreOptions).
+    expect(await client.get(`${prefix}:applied:test:a`)).toBe('a');
     expect(await client.get(`${prefix}:stats:applied_count`)).toBe('2');
+  });
+
+  it('scopes the applied marker by bus prefix: another deployment on the same keys applies again', async () => {
+    const { client, store, prefix } = setup();
+    await store.apply(makeSignal({ id: 'a' }));
+    expect((await store.apply(makeSignal({ id: 'a' }))).applied).toBe(false);
+    const other = createRedisSignalStore(client, { ...testStoreOptions(prefix), keys: storeKeys(prefix, 'otherbus') });
+    expect((await other.apply(makeSignal({ id: 'a' }))).applied).toBe(true);
+  });
+
+  it('publishes the asset on the updates channel after each apply', async () => {
+    const { store, prefix } = setup();
+    const sub = new Redis(REDIS_URL);
+    cleanups.push(async () => void (await sub.quit()));
+    const got: string[] = [];
+    sub.on('message', (_ch: string, msg: string) => got.push(msg));
+    await sub.subscribe(`${prefix}:updates`);
+    await store.apply(makeSignal({ id: 'a', asset: 'ETH' }));
+    await store.applyMany([makeSignal({ id: 'b', asset: 'BTC' }), makeSignal({ id: 'b', asset: 'BTC' })]);
+    await until(
+      'two update messages',
+      async () => got.length,
+      (n) => n >= 2,
+    );
+    expect(got).toEqual(['ETH', 'BTC']);
   });
 
   it('sets the latest TTL and the applied and claim TTLs on the server', async () => {
@@ -83,7 +132,7 @@ describe('redis store: layout, TTL and scripts', () => {
     const ttl = async (k: string): Promise<number> => client.ttl(k);
     expect(await ttl(`${prefix}:signal:BTC:latest`)).toBeGreaterThan(290);
     expect(await ttl(`${prefix}:signal:BTC:latest`)).toBeLessThanOrEqual(300);
-    expect(await ttl(`${prefix}:applied:a`)).toBeGreaterThan(590);
+    expect(await ttl(`${prefix}:applied:test:a`)).toBeGreaterThan(590);
     expect(await ttl(`${prefix}:ingest:test:seen:n`)).toBeGreaterThan(890);
     // History and EWMA outlive the latest key: they have no TTL.
     expect(await ttl(`${prefix}:signal:BTC:history`)).toBe(-1);

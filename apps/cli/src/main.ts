@@ -30,8 +30,8 @@ Usage:
   himari serve ACTOR [--nats URL] [--redis URL] [--config FILE]
       Run one actor as its own process. ACTOR: ingestor, event-classifier, finbert-actor, opt-actor, cot-actor,
       rag-actor, calibrator, cache-writer, feature-injector.
-  himari features ASSET [--redis URL] [--config FILE]
-      Print the five LLM features (vector positions 55-59) for an asset as JSON.
+  himari features ASSET [--redis URL] [--key-prefix P] [--profile design|himari] [--config FILE]
+      Print the five LLM features (vector positions 55-59) for an asset as JSON (design profile: CONTRACT.md).
   himari regime set REGIME [--asset X] [--ttl S] | himari regime get ASSET   (--redis URL)
       The market regime J2 reads into its chains' market context (set by the decision engine or an operator).
   himari tap [SUBJECT] [--nats URL] [--prefix NAME] [--from-start] [--count N]

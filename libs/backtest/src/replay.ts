@@ -129,6 +129,8 @@ export async function replayPipeline(opts: ReplayOptions): Promise<ReplayResult>
     ...opts.config,
     nats: { ...opts.config.nats, url: null },
     redis: { ...opts.config.redis, url: null },
+    // Point in time: every item is replayed as news of its own day, so publication age against the wall clock means nothing.
+    signals: { ...opts.config.signals, stale_news: { ...opts.config.signals.stale_news, policy: 'off' } },
     rag: {
       ...opts.config.rag,
       dir: null,

@@ -88,6 +88,31 @@ export const ConfigSchema = z.object({
         .positive()
         .default(7 * 24 * 3600),
       default_source: z.string().default('unknown'),
+      /** A `published_at` further ahead of the receive time than this is rejected (`published_at_future`). @default 300 */
+      max_future_skew_s: z.number().int().min(0).default(300),
+    })
+    .prefault({}),
+  signals: z
+    .object({
+      /**
+       * Last guards of the cache writer, whatever scorer made the signal: confidence of an item flagged
+       * `possible_prompt_injection` is capped here. @default 0.3
+       */
+      injection_confidence_cap: z.number().min(0).max(1).default(0.3),
+      stale_news: z
+        .object({
+          /**
+           * News published longer ago than `max_age_s` (a replay, a late feed): `decay` flags it `stale_news` and
+           * decays its confidence; `reject` dead-letters it (`stale_news`); `off` passes it unchanged (the backtest,
+           * which replays history point in time). @default decay
+           */
+          policy: z.enum(['decay', 'reject', 'off']).default('decay'),
+          /** @default 14400 (4 hours) */
+          max_age_s: z.number().int().positive().default(14_400),
+          /** Confidence halves for each this many seconds beyond `max_age_s`. @default 3600 */
+          half_life_s: z.number().positive().default(3600),
+        })
+        .prefault({}),
     })
     .prefault({}),
   routing: z
@@ -104,10 +129,22 @@ export const ConfigSchema = z.object({
   calibration: CalibrationSection,
   features: z
     .object({
+      /**
+       * `design`: positions 55-59 exactly as the decision loop's contract (CONTRACT.md); `himari`: event half-life
+       * decay and age from publication for 56, impact high for 58 (libs/features/README.md). @default design
+       */
+      profile: z.enum(['design', 'himari']).default('design'),
       /** The injector answers within this budget or returns neutral features flagged `timeout`. @default 1 */
       budget_ms: z.number().positive().default(1),
-      /** Older signals are `stale`: neutral features. Defaults to the latest key's TTL. @default 300 */
-      stale_after_s: z.number().positive().default(300),
+      /** (himari profile) a latest signal published longer ago than this is `stale`: 55-58 neutral. @default 14400 */
+      stale_after_s: z.number().positive().default(14_400),
+      /** In-process near cache of latest signal + EWMA (with Redis), invalidated by the cache writer's updates. */
+      near_cache: z
+        .object({
+          enabled: z.boolean().default(true),
+          max_entries: z.number().int().min(1).default(10_000),
+        })
+        .prefault({}),
       /** First of the five LLM positions in the decision vector. @default 55 */
       offset: z.number().int().min(0).default(55),
       vector_length: z.number().int().min(5).default(60),

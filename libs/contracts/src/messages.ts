@@ -132,6 +132,9 @@ export const Provenance = z.object({
 });
 export type Provenance = z.infer<typeof Provenance>;
 
+/** Longest `source_summary` a signal carries: a head of the text, not the text. */
+export const SOURCE_SUMMARY_CHARS = 280;
+
 const signalCore = {
   v: z.literal(1),
   /** The news id the signal was made from; one signal per news id. */
@@ -155,6 +158,8 @@ const signalCore = {
   drafted_at: epochMs,
   /** J3 novelty of the news the signal was made from (see Novelty); null when J3 did not answer in time. */
   novelty: Novelty.nullable().optional(),
+  /** What was analysed: the head of the news text (the design's reader shows it as `source_summary`). */
+  source_summary: z.string().max(SOURCE_SUMMARY_CHARS).optional(),
 };
 
 /** J1/J2 (+J6) output: confidence is the model's or the drafter's own, not yet calibrated. */

@@ -113,10 +113,17 @@ export interface StoreKeys {
   latest(asset: string): string;
   /** List of the newest signals' JSON, newest first, trimmed to the configured length. */
   history(asset: string): string;
-  /** Hash {value, count, updated_ms}: EWMA of sentiment. */
+  /** String holding the EWMA of sentiment as a decimal float (the design's `float(r.get(key))`). */
   sentiment(asset: string): string;
-  /** Marker that a signal id was applied: makes the cache writer idempotent. */
+  /** Hash {count, updated_ms}: how many signals the EWMA folded in and when it last moved (our addition). */
+  sentimentStats(asset: string): string;
+  /**
+   * Marker that a signal id was applied under this deployment's bus prefix: makes the cache writer idempotent, and
+   * lets a rerun on a fresh bus prefix write again instead of being told "already applied" by another deployment.
+   */
   applied(signalId: string): string;
+  /** Pub/sub channel: the cache writer publishes the asset after each apply, so near caches can drop it. */
+  readonly updates: string;
   /** Claim of a news id by the first raw message that carried it (duplicate detection at ingest). */
   ingestSeen(newsId: string): string;
   /** Integer counter of signal ids applied under this prefix (INCR with each first apply): exact across replicas. */
@@ -127,10 +134,10 @@ export interface StoreKeys {
 
 /**
  * @param prefix the deployment's key prefix (`llm` in the design).
- * @param ingestScope separates ingest duplicate detection between bus deployments that share one Redis
- *   (a rerun of the same file on a fresh bus prefix is not a duplicate of the last run's news).
+ * @param busScope the bus prefix: separates ingest duplicate detection and applied markers between bus deployments
+ *   that share one Redis (a rerun of the same file on a fresh bus prefix is not a duplicate of the last run's news).
  */
-export function storeKeys(prefix = 'llm', ingestScope = 'himari'): StoreKeys {
+export function storeKeys(prefix = 'llm', busScope = 'himari'): StoreKeys {
   if (!/^[A-Za-z0-9_:.-]{1,64}$/.test(prefix)) throw new Error(`invalid key prefix ${JSON.stringify(prefix)}`);
   const asset = (a: string): string => {
     if (!ASSET_RE.test(a)) throw new InvalidAssetError(`invalid asset in key: ${JSON.stringify(a.slice(0, 40))}`);
@@ -142,8 +149,10 @@ export function storeKeys(prefix = 'llm', ingestScope = 'himari'): StoreKeys {
     latest: (a) => `${prefix}:signal:${asset(a)}:latest`,
     history: (a) => `${prefix}:signal:${asset(a)}:history`,
     sentiment: (a) => `${prefix}:sentiment:${asset(a)}`,
-    applied: (s) => `${prefix}:applied:${id(s)}`,
-    ingestSeen: (n) => `${prefix}:ingest:${ingestScope}:seen:${id(n)}`,
+    sentimentStats: (a) => `${prefix}:stats:sentiment:${asset(a)}`,
+    applied: (s) => `${prefix}:applied:${busScope}:${id(s)}`,
+    updates: `${prefix}:updates`,
+    ingestSeen: (n) => `${prefix}:ingest:${busScope}:seen:${id(n)}`,
     appliedCount: `${prefix}:stats:applied_count`,
     regime: (a) => (a === undefined ? `${prefix}:regime` : `${prefix}:regime:${asset(a)}`),
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DraftSignal } from '@himari/contracts';
 import { parseModelOutput, type ParseSuccess } from '@himari/structured-output';
-import { assembleDraft, DraftFlag, DraftingError, draftFromUpstream } from './draft.ts';
+import { assembleDraft, DraftFlag, DraftingError, draftFromUpstream, sourceSummary } from './draft.ts';
 import { directionFromCompound, magnitudeFrom, rawConfidence, timeframeFromEvent } from './rules.ts';
 import { makeScoredNews } from './testing.ts';
 
@@ -202,5 +202,22 @@ describe('assembleDraft', () => {
     expect(() => assembleDraft({ scored: makeScoredNews(), actor: 'opt-actor', nowMs: NOW, parsed: p, provenance: bad })).toThrow(
       DraftingError,
     );
+  });
+});
+
+describe('sourceSummary', () => {
+  it('is the text on one line when short, else its head cut at a word with an ellipsis, at most 280 characters', () => {
+    expect(sourceSummary('  Fed holds\nrates.  ')).toBe('Fed holds rates.');
+    const long = Array.from({ length: 100 }, (_, i) => `word${i}`).join(' ');
+    const s = sourceSummary(long);
+    expect(s.length).toBeLessThanOrEqual(280);
+    expect(s.endsWith('…')).toBe(true);
+    expect(long.startsWith(s.slice(0, -1))).toBe(true);
+    expect(s.slice(0, -1).endsWith(' ')).toBe(false);
+    expect(sourceSummary('x'.repeat(500))).toBe(`${'x'.repeat(279)}…`);
+  });
+
+  it('goes into every draft', () => {
+    expect(draftFromUpstream(makeScoredNews(), 'opt-actor', 1_700_000_000_000).source_summary).toBe(makeScoredNews().news.text);
   });
 });

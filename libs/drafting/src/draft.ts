@@ -4,7 +4,7 @@
  *   signal says so in its provenance (`generator: upstream`, model `none`), its flags (`no_llm`) and its reasoning;
  * - assembleDraft: a language model answered and J6 parsed it; model fields win, J5/J7 fill what the model left out.
  */
-import { DraftSignal, type Provenance, type ScoredNews, type ScorerKind } from '@himari/contracts';
+import { DraftSignal, SOURCE_SUMMARY_CHARS, type Provenance, type ScoredNews, type ScorerKind } from '@himari/contracts';
 import { directionToNumber, type ExtractedSignal } from '@himari/structured-output';
 import {
   DEFAULT_DIRECTION_THRESHOLD,
@@ -146,9 +146,19 @@ function common(scored: ScoredNews, nowMs: number) {
     published_at: news.published_at,
     received_at: news.received_at,
     drafted_at: nowMs,
+    source_summary: sourceSummary(news.text),
     // J3's novelty rides with the news from the classifier; absent when novelty is disabled.
     ...(news.novelty !== undefined ? { novelty: news.novelty } : {}),
   };
+}
+
+/** The head of the text, cut at a word: what the decision loop's reader shows as what was analysed. */
+export function sourceSummary(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= SOURCE_SUMMARY_CHARS) return flat;
+  const head = flat.slice(0, SOURCE_SUMMARY_CHARS - 1);
+  const cut = head.lastIndexOf(' ');
+  return `${cut > SOURCE_SUMMARY_CHARS / 2 ? head.slice(0, cut) : head}…`;
 }
 
 function upstreamReasoning(scored: ScoredNews, direction: -1 | 0 | 1, threshold: number): string {

@@ -14,42 +14,70 @@ function base(): Float64Array {
   return Float64Array.from({ length: 60 }, (_, i) => i + 0.5);
 }
 
-describe('feature injector over the memory store', () => {
+describe('feature injector over the memory store: design profile (CONTRACT.md)', () => {
   let clock: FakeClock;
   let store: SignalStore;
   const injector = (over: Partial<FeatureInjectorOptions> = {}) =>
-    createFeatureInjector({ store, budgetMs: BUDGET, staleAfterS: 300, offset: 55, vectorLength: 60, clock: clock.now, ...over });
+    createFeatureInjector({ store, budgetMs: BUDGET, offset: 55, vectorLength: 60, clock: clock.now, ...over });
 
   beforeEach(() => {
     clock = fakeClock(T0);
-    // The latest key outlives staleness here so that the stale case can be seen (with equal values it is brief).
-    store = createMemorySignalStore(testStoreOptions('feat', { signalTtlS: 3600 }), clock.now);
+    store = createMemorySignalStore(testStoreOptions('feat'), clock.now);
   });
 
-  it('writes the five features from the latest signal and the EWMA', async () => {
+  it('writes sentiment, confidence × exp(−age/300) with age from cached_at, their product, earnings/macro, EWMA', async () => {
     await store.apply(makeSignal({ id: 'p', sentiment: 0.2, timestamp: T0 - 60_000 }));
+    // Published long ago and finalised long ago: the design ages from the write only.
     await store.apply(
-      makeSignal({ id: 'a', sentiment: 0.6, confidence: 0.8, timestamp: T0, event: { impact: 'high', half_life_s: 3600 } }),
+      makeSignal({ id: 'a', sentiment: 0.6, confidence: 0.8, event_type: 'earnings', timestamp: T0 - 50_000, event: { impact: 'low' } }),
     );
     clock.advance(180_000);
     const f = await injector().read('BTC');
-    const decayed = 0.8 * 0.5 ** (180 / 3600);
-    expect(f.status).toBe('ok');
-    expect(f.signal_id).toBe('a');
-    expect(f.age_s).toBe(180);
+    const c = 0.8 * Math.exp(-180 / 300);
+    expect(f).toMatchObject({ status: 'ok', profile: 'design', source: 'store', signal_id: 'a', age_s: 180 });
     expect(f.values[0]).toBe(0.6);
-    expect(f.values[1]).toBeCloseTo(decayed, 15);
-    expect(f.values[2]).toBeCloseTo(0.6 * decayed, 15);
+    expect(f.values[1]).toBeCloseTo(c, 15);
+    expect(f.values[2]).toBeCloseTo(0.6 * c, 15);
     expect(f.values[3]).toBe(1);
     expect(f.values[4]).toBeCloseTo(0.3 * 0.6 + 0.7 * 0.2, 15);
   });
 
-  it('halves the confidence after one half-life and flags only high impact', async () => {
-    await store.apply(makeSignal({ id: 'a', confidence: 0.9, timestamp: T0, event: { impact: 'medium', half_life_s: 600 } }));
-    clock.advance(600_000);
-    const f = await injector({ staleAfterS: 3600 }).read('BTC');
-    expect(f.values[1]).toBeCloseTo(0.45, 15);
-    expect(f.values[3]).toBe(0);
+  it('sets 58 for earnings and macro only, whatever the impact', async () => {
+    const cases: [string, number][] = [
+      ['earnings', 1],
+      ['macro', 1],
+      ['corporate', 0],
+      ['regulatory', 0],
+      ['market', 0],
+      ['crypto_specific', 0],
+      ['unknown', 0],
+    ];
+    for (const [i, [event_type, want]] of cases.entries()) {
+      await store.apply(
+        makeSignal({ id: `e${i}`, event_type: event_type as never, timestamp: T0 + i, event: { impact: want ? 'low' : 'high' } }),
+      );
+      expect((await injector().read('BTC')).values[3]).toBe(want);
+    }
+  });
+
+  it('without a signal gives [0, 0.5, 0, 0, running], and running 0 when no EWMA exists', async () => {
+    const none = await injector().injectDetailed(base(), 'ETH');
+    expect(none.features).toEqual({
+      asset: 'ETH',
+      values: [0, 0.5, 0, 0, 0],
+      status: 'missing',
+      profile: 'design',
+      source: 'store',
+      age_s: null,
+      signal_id: null,
+    });
+    expect(Array.from(none.vector.subarray(55))).toEqual([0, 0.5, 0, 0, 0]);
+    await store.apply(makeSignal({ id: 'a', sentiment: 0.9, timestamp: T0 }));
+    clock.advance(299_999);
+    expect((await injector().read('BTC')).status).toBe('ok');
+    // The latest key expires at 300 s: "no signal", the EWMA kept.
+    clock.advance(1);
+    expect(await injector().read('BTC')).toMatchObject({ status: 'missing', values: [0, 0.5, 0, 0, 0.9] });
   });
 
   it('returns a copy of base with only positions 55-59 written', async () => {
@@ -72,28 +100,9 @@ describe('feature injector over the memory store', () => {
     expect(Array.from(out)).toEqual([9, 9, 0.1, 0.7, 0.1 * 0.7, 0, 0.1, 9]);
   });
 
-  it('is missing and neutral without a signal, also when an EWMA outlived the latest key', async () => {
-    const none = await injector().injectDetailed(base(), 'ETH');
-    expect(none.features).toEqual({ asset: 'ETH', values: [0, 0, 0, 0, 0], status: 'missing', age_s: null, signal_id: null });
-    expect(Array.from(none.vector.subarray(55))).toEqual([0, 0, 0, 0, 0]);
-    await store.apply(makeSignal({ id: 'a', sentiment: 0.9, timestamp: T0 }));
-    clock.advance(3600_000);
-    expect(await injector().read('BTC')).toMatchObject({ status: 'missing', values: [0, 0, 0, 0, 0] });
-  });
-
-  it('is stale after staleAfterS: neutral 55-58, the running sentiment kept', async () => {
-    await store.apply(makeSignal({ id: 'a', sentiment: 0.9, timestamp: T0, event: { impact: 'high' } }));
-    clock.advance(300_000);
-    expect((await injector().read('BTC')).status).toBe('ok');
-    clock.advance(1);
-    const f = await injector().read('BTC');
-    expect(f).toEqual({ asset: 'BTC', values: [0, 0, 0, 0, 0.9], status: 'stale', age_s: 300.001, signal_id: 'a' });
-  });
-
-  it('does not inflate confidence for a timestamp in the future (clock skew)', async () => {
-    await store.apply(makeSignal({ id: 'a', confidence: 0.6, timestamp: T0 + 5000 }));
-    const f = await injector().read('BTC');
-    expect(f.status).toBe('ok');
+  it('does not inflate confidence for a cached_at ahead of its clock (skew)', async () => {
+    await store.apply(makeSignal({ id: 'a', confidence: 0.6 }));
+    const f = await injector({ clock: () => T0 - 5000 }).read('BTC');
     expect(f.age_s).toBe(-5);
     expect(f.values[1]).toBe(0.6);
   });
@@ -119,8 +128,46 @@ describe('feature injector over the memory store', () => {
     const errors: unknown[] = [];
     const out = await injector({ onError: (e) => errors.push(e) }).injectDetailed(base(), 'BTC\r\nDEL x');
     expect(out.features.status).toBe('error');
-    expect(Array.from(out.vector.subarray(55))).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(out.vector.subarray(55))).toEqual([0, 0.5, 0, 0, 0]);
     expect(errors[0]).toBeInstanceOf(InvalidAssetError);
+  });
+});
+
+describe('feature injector over the memory store: himari profile (opt-in)', () => {
+  let clock: FakeClock;
+  let store: SignalStore;
+  const injector = (over: Partial<FeatureInjectorOptions> = {}) =>
+    createFeatureInjector({ store, profile: 'himari', budgetMs: BUDGET, staleAfterS: 3600, clock: clock.now, ...over });
+
+  beforeEach(() => {
+    clock = fakeClock(T0);
+    store = createMemorySignalStore(testStoreOptions('feat', { signalTtlS: 7200 }), clock.now);
+  });
+
+  it('decays by the event half-life from publication and flags high impact', async () => {
+    const published = new Date(T0 - 600_000).toISOString();
+    await store.apply(
+      makeSignal({
+        id: 'a',
+        sentiment: 0.6,
+        confidence: 0.9,
+        published_at: published,
+        event_type: 'macro',
+        event: { impact: 'high', half_life_s: 600 },
+      }),
+    );
+    const f = await injector().read('BTC');
+    expect(f).toMatchObject({ status: 'ok', profile: 'himari', age_s: 600 });
+    expect(f.values[1]).toBeCloseTo(0.45, 15);
+    expect(f.values[3]).toBe(1);
+    await store.apply(makeSignal({ id: 'b', event_type: 'earnings', event: { impact: 'medium' } }));
+    expect((await injector().read('BTC')).values[3]).toBe(0);
+  });
+
+  it('is stale when published longer ago than staleAfterS (55-58 zero, EWMA kept) and zeros without a signal', async () => {
+    await store.apply(makeSignal({ id: 'a', sentiment: 0.9, published_at: new Date(T0 - 3_600_001).toISOString() }));
+    expect(await injector().read('BTC')).toMatchObject({ status: 'stale', values: [0, 0, 0, 0, 0.9], signal_id: 'a' });
+    expect(await injector().read('ETH')).toMatchObject({ status: 'missing', values: [0, 0, 0, 0, 0] });
   });
 });
 
@@ -142,8 +189,16 @@ describe('feature injector when the store misbehaves', () => {
     const started = performance.now();
     const r = await inj.injectDetailed(base(), 'BTC');
     const elapsed = performance.now() - started;
-    expect(r.features).toEqual({ asset: 'BTC', values: [0, 0, 0, 0, 0], status: 'timeout', age_s: null, signal_id: null });
-    expect(Array.from(r.vector.subarray(55))).toEqual([0, 0, 0, 0, 0]);
+    expect(r.features).toEqual({
+      asset: 'BTC',
+      values: [0, 0.5, 0, 0, 0],
+      status: 'timeout',
+      profile: 'design',
+      source: 'none',
+      age_s: null,
+      signal_id: null,
+    });
+    expect(Array.from(r.vector.subarray(55))).toEqual([0, 0.5, 0, 0, 0]);
     expect(elapsed).toBeGreaterThanOrEqual(4);
     // Timers are coarse under load; this bounds "within the budget" to the same order, not to the microsecond.
     expect(elapsed).toBeLessThan(250);
@@ -154,7 +209,7 @@ describe('feature injector when the store misbehaves', () => {
     for (const store of [failingStore(boom), throwingStore(boom)]) {
       const errors: unknown[] = [];
       const f = await createFeatureInjector({ store, budgetMs: 50, onError: (e) => errors.push(e) }).read('BTC');
-      expect(f).toMatchObject({ status: 'error', values: [0, 0, 0, 0, 0] });
+      expect(f).toMatchObject({ status: 'error', values: [0, 0.5, 0, 0, 0] });
       expect(errors).toEqual([boom]);
     }
   });
@@ -197,22 +252,36 @@ describe('feature injector when the store misbehaves', () => {
 
 describe('formatFeaturesJson', () => {
   it('names every value and its position', () => {
-    const text = formatFeaturesJson({ asset: 'BTC', values: [0.5, 0.4, 0.2, 1, 0.3], status: 'ok', age_s: 12, signal_id: 'n1' });
+    const f = {
+      asset: 'BTC',
+      values: [0.5, 0.4, 0.2, 1, 0.3],
+      status: 'ok',
+      profile: 'design',
+      source: 'store',
+      age_s: 12,
+      signal_id: 'n1',
+    } as const;
+    const text = formatFeaturesJson(f);
     expect(JSON.parse(text)).toEqual({
       asset: 'BTC',
       sentiment: 0.5,
       decayed_confidence: 0.4,
       sentiment_x_confidence: 0.2,
-      high_impact: 1,
+      event_impact: 1,
       running_sentiment: 0.3,
+      values: [0.5, 0.4, 0.2, 1, 0.3],
       status: 'ok',
+      profile: 'design',
+      source: 'store',
       age_s: 12,
       signal_id: 'n1',
-      positions: { sentiment: 55, decayed_confidence: 56, sentiment_x_confidence: 57, high_impact: 58, running_sentiment: 59 },
+      positions: { sentiment: 55, decayed_confidence: 56, sentiment_x_confidence: 57, event_impact: 58, running_sentiment: 59 },
     });
     expect(text).toContain('\n  "sentiment": 0.5');
-    expect(
-      JSON.parse(formatFeaturesJson({ asset: 'X', values: [0, 0, 0, 0, 0], status: 'missing', age_s: null, signal_id: null }, 0)),
-    ).toMatchObject({ status: 'missing', age_s: null, positions: { sentiment: 0, running_sentiment: 4 } });
+    expect(JSON.parse(formatFeaturesJson({ ...f, status: 'missing', age_s: null, signal_id: null }, 0))).toMatchObject({
+      status: 'missing',
+      age_s: null,
+      positions: { sentiment: 0, running_sentiment: 4 },
+    });
   });
 });

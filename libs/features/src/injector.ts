@@ -1,50 +1,25 @@
 /**
- * The decision path's read: five numbers at positions offset..offset+4 of the decision vector.
- *
- *   offset+0  sentiment of the latest signal (−1..1)
- *   offset+1  confidence decayed by age: confidence * 0.5^(age_s / event.half_life_s)
- *   offset+2  (offset+0) * (offset+1)
- *   offset+3  1 when the latest signal's event impact is `high`, else 0
- *   offset+4  running sentiment (the store's EWMA)
+ * The decision path's read: five numbers at positions offset..offset+4 of the decision vector, computed by a profile
+ * (profiles.ts; `design` by default, exactly CONTRACT.md).
  *
  * The decision loop must never wait on, or fail because of, this sidecar: every answer comes within the budget and
- * nothing throws. When the answer is not `ok` the features are neutral (0) and `status` says why.
+ * nothing throws. When the store cannot answer the features are the profile's neutral vector and `status` says why.
+ * With a near cache (near-cache.ts) a read that hits answers synchronously from memory.
  */
 import type { FeatureSnapshot, SignalStore } from '@himari/signal-store';
-
-export const FeatureStatus = {
-  ok: 'ok',
-  /** The latest signal is older than `staleAfterS`: positions 0-3 neutral, the running sentiment kept. */
-  stale: 'stale',
-  /** No latest signal (never written or its TTL ran out): all neutral. */
-  missing: 'missing',
-  /** The store did not answer within the budget: all neutral. */
-  timeout: 'timeout',
-  /** The store failed, its data was unreadable, or the caller passed a vector of the wrong length: all neutral. */
-  error: 'error',
-} as const;
-export type FeatureStatus = (typeof FeatureStatus)[keyof typeof FeatureStatus];
-
-export type FeatureValues = readonly [number, number, number, number, number];
-
-export interface LlmFeatures {
-  asset: string;
-  values: FeatureValues;
-  status: FeatureStatus;
-  /** Seconds since the latest signal's `timestamp` (negative if that lies in the future); null without a signal. */
-  age_s: number | null;
-  signal_id: string | null;
-}
-
-export const FEATURE_COUNT = 5;
-export const NEUTRAL: FeatureValues = Object.freeze([0, 0, 0, 0, 0] as const);
+import { FEATURE_COUNT, fromSnapshot, neutralValues, type FeatureProfile, type FeatureStatus, type LlmFeatures } from './profiles.ts';
 
 export interface FeatureInjectorOptions {
-  /** Only `snapshot` is used: one read of latest signal and EWMA together. */
-  store: Pick<SignalStore, 'snapshot'>;
+  /**
+   * Only `snapshot` is used: one read of latest signal and EWMA together. A near cache (`createNearCache`) is a
+   * store too; its `peek` is tried first and answers without a promise round trip to Redis.
+   */
+  store: Pick<SignalStore, 'snapshot'> & { peek?: (asset: string) => FeatureSnapshot | undefined };
+  /** `design` (CONTRACT.md, the default) or `himari` (event half-life decay, impact flag, age from publication). */
+  profile?: FeatureProfile;
   /** Answer within this many ms or return neutral features flagged `timeout`. Timers fire no sooner than 1 ms. @default 1 */
   budgetMs?: number;
-  /** @default 300 */
+  /** (himari profile) a latest signal published longer ago than this is `stale`. @default 14400 */
   staleAfterS?: number;
   /** @default 55 */
   offset?: number;
@@ -79,18 +54,29 @@ const TIMED_OUT: Outcome = { kind: 'timeout' };
 
 /** Throws FeatureConfigError at construction for a layout that cannot hold five features: a startup error, not a read error. */
 export function createFeatureInjector(opts: FeatureInjectorOptions): FeatureInjector {
+  const profile = opts.profile ?? 'design';
   const budgetMs = opts.budgetMs ?? 1;
-  const staleAfterS = opts.staleAfterS ?? 300;
+  const staleAfterS = opts.staleAfterS ?? 14_400;
   const offset = opts.offset ?? 55;
   const vectorLength = opts.vectorLength ?? 60;
   const clock = opts.clock ?? Date.now;
   const { store, onError } = opts;
+  if (profile !== 'design' && profile !== 'himari') throw new FeatureConfigError(`unknown feature profile ${JSON.stringify(profile)}`);
   if (!(budgetMs > 0) || !(staleAfterS > 0)) {
     throw new FeatureConfigError(`budgetMs and staleAfterS must be positive, got ${budgetMs} and ${staleAfterS}`);
   }
   if (!Number.isInteger(offset) || !Number.isInteger(vectorLength) || offset < 0 || offset + FEATURE_COUNT > vectorLength) {
     throw new FeatureConfigError(`positions ${offset}..${offset + FEATURE_COUNT - 1} do not fit a vector of ${vectorLength}`);
   }
+  const neutral = (asset: string, status: FeatureStatus): LlmFeatures => ({
+    asset,
+    values: neutralValues(profile),
+    status,
+    profile,
+    source: 'none',
+    age_s: null,
+    signal_id: null,
+  });
 
   const fetchWithinBudget = async (asset: string): Promise<Outcome> => {
     let pending: Promise<Outcome>;
@@ -119,11 +105,28 @@ export function createFeatureInjector(opts: FeatureInjectorOptions): FeatureInje
     }
   };
 
+  const peek = (asset: string): FeatureSnapshot | undefined => {
+    if (store.peek === undefined) return undefined;
+    try {
+      return store.peek(asset);
+    } catch (err) {
+      report(onError, err, asset);
+      return undefined;
+    }
+  };
+
+  const readSync = (asset: string): LlmFeatures | undefined => {
+    const hit = peek(asset);
+    return hit === undefined ? undefined : fromSnapshot(asset, hit, clock(), { profile, staleAfterS, source: 'near_cache' });
+  };
+
   const read = async (asset: string): Promise<LlmFeatures> => {
+    const cached = readSync(asset);
+    if (cached !== undefined) return cached;
     const outcome = await fetchWithinBudget(asset);
     if (outcome.kind === 'timeout') return neutral(asset, 'timeout');
     if (outcome.kind === 'failed') return neutral(asset, 'error');
-    return fromSnapshot(asset, outcome.snapshot, clock(), staleAfterS);
+    return fromSnapshot(asset, outcome.snapshot, clock(), { profile, staleAfterS, source: 'store' });
   };
 
   const injectDetailed = async (base: Float64Array, asset: string): Promise<{ vector: Float64Array; features: LlmFeatures }> => {
@@ -142,36 +145,6 @@ export function createFeatureInjector(opts: FeatureInjectorOptions): FeatureInje
     injectDetailed,
     inject: async (base, asset) => (await injectDetailed(base, asset)).vector,
   };
-}
-
-/** Pure: the feature values of a snapshot at time `nowMs`. */
-export function fromSnapshot(asset: string, snap: FeatureSnapshot, nowMs: number, staleAfterS: number): LlmFeatures {
-  const running = snap.sentiment?.value ?? 0;
-  const latest = snap.latest;
-  if (latest === null) return neutral(asset, 'missing');
-  const age_s = (nowMs - latest.timestamp) / 1000;
-  const base = { asset, age_s, signal_id: latest.id };
-  if (age_s > staleAfterS) {
-    // The EWMA summarises many signals and moves slowly; one old latest signal says nothing about it.
-    return { ...base, status: 'stale', values: [0, 0, 0, 0, clean(running)] };
-  }
-  // A timestamp from the future (clock skew between hosts) counts as fresh rather than as more than full confidence.
-  const decayed = latest.confidence * 0.5 ** (Math.max(0, age_s) / latest.half_life_s);
-  const s = latest.sentiment;
-  return {
-    ...base,
-    status: 'ok',
-    values: [clean(s), clean(decayed), clean(s * decayed), latest.impact === 'high' ? 1 : 0, clean(running)],
-  };
-}
-
-function neutral(asset: string, status: FeatureStatus): LlmFeatures {
-  return { asset, values: NEUTRAL, status, age_s: null, signal_id: null };
-}
-
-/** −0 (a zero sentiment times a confidence) carries no meaning; outputs stay canonical for consumers that compare bits. */
-function clean(x: number): number {
-  return x === 0 ? 0 : x;
 }
 
 function report(onError: FeatureInjectorOptions['onError'], err: unknown, asset: string): void {

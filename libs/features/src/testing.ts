@@ -1,5 +1,5 @@
 /** Stores that misbehave on purpose, for tests of the injector and of its callers. */
-import type { FeatureSnapshot, SignalStore } from '@himari/signal-store';
+import type { FeatureSnapshot, SignalStore, UpdateFeed, UpdateListener } from '@himari/signal-store';
 
 export type SnapshotSource = Pick<SignalStore, 'snapshot'>;
 
@@ -30,5 +30,26 @@ export function gatedStore(): SnapshotSource & { release(s: FeatureSnapshot): vo
     release: (s) => waiting.splice(0).forEach((w) => w.resolve(s)),
     fail: (err) => waiting.splice(0).forEach((w) => w.reject(err)),
     pending: () => waiting.length,
+  };
+}
+
+/** An update feed the test drives: `publish(asset)` as the cache writer would, `setLive(false)` as a dropped subscription. */
+export function fakeFeed(): UpdateFeed & { publish(asset: string): void; setLive(live: boolean): void } {
+  const listeners = new Set<UpdateListener>();
+  let live = true;
+  return {
+    get live() {
+      return live;
+    },
+    listen(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    close: async () => listeners.clear(),
+    publish: (asset) => listeners.forEach((l) => l.update(asset)),
+    setLive: (v) => {
+      live = v;
+      listeners.forEach((l) => l.reset());
+    },
   };
 }

@@ -20,6 +20,8 @@ export const RejectCode = {
   missing_asset: 'missing_asset',
   invalid_asset: 'invalid_asset',
   invalid_timestamp: 'invalid_timestamp',
+  /** `published_at` further ahead of the receive time than the allowed skew (`ingest.max_future_skew_s`). */
+  published_at_future: 'published_at_future',
   invalid_kind: 'invalid_kind',
   /** Never returned by `normaliseRaw`: the ingestor detects it against the store (`StoreKeys.ingestSeen`). */
   duplicate_id: 'duplicate_id',
@@ -39,10 +41,10 @@ export const IngestFlag = {
   truncated: 'truncated',
   source_truncated: 'source_truncated',
   published_at_missing: 'published_at_missing',
-  /** More than `FUTURE_TOLERANCE_MS` ahead of the receive time; the date is kept as given. */
-  published_at_future: 'published_at_future',
   /** The text reads like instructions to a model. Kept (it is news), flagged so that the LLM stage can cap it. */
   possible_prompt_injection: 'possible_prompt_injection',
+  /** The suspected injected span (its sentence to the end of the text) was removed before any scorer read it. */
+  injected_span_removed: 'injected_span_removed',
 } as const;
 export type IngestFlag = (typeof IngestFlag)[keyof typeof IngestFlag];
 
@@ -53,6 +55,8 @@ export interface IngestOptions {
   maxMessageBytes: number;
   /** `source` of items that name none. */
   defaultSource: string;
+  /** A `published_at` further ahead of the receive time than this is rejected. @default DEFAULT_FUTURE_SKEW_MS (5 min) */
+  maxFutureSkewMs?: number;
 }
 
 export interface IngestRejection {

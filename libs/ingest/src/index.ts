@@ -1,7 +1,14 @@
 export * from './codes.ts';
 export { normaliseRaw, normaliseObject, MAX_ID_CHARS } from './normalise.ts';
 export { decodeObject } from './decode.ts';
-export { PROMPT_INJECTION_PATTERNS, detectPromptInjection, type InjectionPattern } from './injection.ts';
+export {
+  PROMPT_INJECTION_PATTERNS,
+  INJECTION_PLACEHOLDER,
+  detectPromptInjection,
+  scrubPromptInjection,
+  type InjectionPattern,
+  type InjectionScrub,
+} from './injection.ts';
 export { assertIngestOptions, ingestOptionsFromConfig, IngestOptionsError, MAX_SOURCE_CHARS } from './options.ts';
 export { cleanText, truncateAtWord, codePointLength, type CleanedText, type Truncated } from './text.ts';
-export { parsePublishedAt, FUTURE_TOLERANCE_MS, type ParsedTime } from './timestamp.ts';
+export { parsePublishedAt, DEFAULT_FUTURE_SKEW_MS, type ParsedTime } from './timestamp.ts';

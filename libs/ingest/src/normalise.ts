@@ -1,10 +1,10 @@
 import { InvalidAssetError, NewsKind, normaliseAsset, type NewsItem } from '@himari/contracts';
 import { IngestFlag, RejectCode, quote, reject, type IngestOptions, type IngestRejection, type IngestResult } from './codes.ts';
 import { decodeObject } from './decode.ts';
-import { detectPromptInjection } from './injection.ts';
+import { scrubPromptInjection } from './injection.ts';
 import { assertIngestOptions, IngestOptionsError, MAX_SOURCE_CHARS } from './options.ts';
 import { cleanText, hasControlChars, hasLoneSurrogates, truncateAtWord, truncateUnits } from './text.ts';
-import { FUTURE_TOLERANCE_MS, describeType, parsePublishedAt } from './timestamp.ts';
+import { DEFAULT_FUTURE_SKEW_MS, describeType, parsePublishedAt } from './timestamp.ts';
 
 /** Longest id a NewsItem may carry (the schema's limit); ids end up in Redis keys and dedupe ids. */
 export const MAX_ID_CHARS = 256;
@@ -44,14 +44,19 @@ export function normaliseObject(obj: Record<string, unknown>, opts: IngestOption
   if (!source.ok) return source;
   const kind = readKind(field(obj, 'kind'), newsId);
   if (!kind.ok) return kind;
-  const publishedAt = readPublishedAt(field(obj, 'published_at'), nowMs, flags, newsId);
+  const publishedAt = readPublishedAt(field(obj, 'published_at'), nowMs, opts.maxFutureSkewMs ?? DEFAULT_FUTURE_SKEW_MS, flags, newsId);
   if (!publishedAt.ok) return publishedAt;
 
-  if (detectPromptInjection(text.value.text).length > 0) flags.push(IngestFlag.possible_prompt_injection);
+  // No scorer or model ever reads a suspected injected span; the flag makes every later stage cap the item.
+  const scrubbed = scrubPromptInjection(text.value.text);
+  if (scrubbed.patterns.length > 0) {
+    flags.push(IngestFlag.possible_prompt_injection);
+    if (scrubbed.text !== text.value.text) flags.push(IngestFlag.injected_span_removed);
+  }
   const item: NewsItem = {
     v: 1,
     id: newsId,
-    text: text.value.text,
+    text: scrubbed.text,
     asset: asset.value,
     source: source.value,
     kind: kind.value,
@@ -149,14 +154,21 @@ function readKind(raw: unknown, newsId: string): Read<NewsKind> {
   return { ok: true, value: parsed.data };
 }
 
-function readPublishedAt(raw: unknown, nowMs: number, flags: string[], newsId: string): Read<string> {
+function readPublishedAt(raw: unknown, nowMs: number, skewMs: number, flags: string[], newsId: string): Read<string> {
   if (isAbsent(raw) || raw === '') {
     flags.push(IngestFlag.published_at_missing);
     return { ok: true, value: new Date(nowMs).toISOString() };
   }
   const parsed = parsePublishedAt(raw);
   if (!parsed.ok) return reject(RejectCode.invalid_timestamp, `field "published_at": ${parsed.why}`, newsId);
-  if (parsed.ms > nowMs + FUTURE_TOLERANCE_MS) flags.push(IngestFlag.published_at_future);
+  if (parsed.ms > nowMs + skewMs) {
+    const ahead = Math.round((parsed.ms - nowMs) / 1000);
+    return reject(
+      RejectCode.published_at_future,
+      `field "published_at" ${new Date(parsed.ms).toISOString()} is ${ahead} s ahead of the receive time (allowed: ${skewMs / 1000} s)`,
+      newsId,
+    );
+  }
   return { ok: true, value: new Date(parsed.ms).toISOString() };
 }
 

@@ -15,6 +15,7 @@ export function ingestOptionsFromConfig(ingest: Config['ingest']): IngestOptions
     maxTextChars: ingest.max_text_chars,
     maxMessageBytes: ingest.max_message_bytes,
     defaultSource: ingest.default_source,
+    maxFutureSkewMs: ingest.max_future_skew_s * 1000,
   });
 }
 
@@ -25,6 +26,10 @@ export function assertIngestOptions(opts: IngestOptions): IngestOptions {
   }
   if (!Number.isSafeInteger(opts.maxMessageBytes) || opts.maxMessageBytes < 1) {
     throw new IngestOptionsError(`maxMessageBytes must be a positive integer, got ${String(opts.maxMessageBytes)}`);
+  }
+  const skew = opts.maxFutureSkewMs;
+  if (skew !== undefined && !(Number.isFinite(skew) && skew >= 0)) {
+    throw new IngestOptionsError(`maxFutureSkewMs must be a non-negative number, got ${String(skew)}`);
   }
   const s = opts.defaultSource;
   if (typeof s !== 'string' || s.trim() === '' || s.length > MAX_SOURCE_CHARS || hasControlChars(s)) {

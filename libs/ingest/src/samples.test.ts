@@ -65,7 +65,7 @@ describe('samples/bad-input.jsonl', () => {
     RejectCode.non_string_field,
     RejectCode.invalid_asset,
     { flags: [IngestFlag.truncated], truncated: true },
-    { flags: [IngestFlag.possible_prompt_injection] },
+    { flags: [IngestFlag.possible_prompt_injection, IngestFlag.injected_span_removed] },
     { flags: [IngestFlag.control_chars_stripped, IngestFlag.invisible_chars_stripped, IngestFlag.bidi_controls_stripped] },
     RejectCode.empty_message,
     RejectCode.not_object,

@@ -1,5 +1,9 @@
-/** How far ahead of the receive time a publish time may be before it is flagged: clock skew plus time zones. */
-export const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
+/**
+ * How far ahead of the receive time a publish time may be before the item is rejected (`published_at_future`) when
+ * the options name no other: clock skew between hosts. News from the future cannot be acted on, and kept as given it
+ * would outrank every real item as `latest` (ordered by publication time) until its date passed.
+ */
+export const DEFAULT_FUTURE_SKEW_MS = 5 * 60 * 1000;
 
 /** Numbers below this are epoch seconds: as milliseconds they would fall in early 1973. */
 const EPOCH_SECONDS_BELOW = 1e11;

@@ -1,6 +1,6 @@
 /**
- * Prompt injection, end to end from raw bytes: the real ingestor (J8) and lexicon (J5) make the ScoredNews (with a
- * fixed event class); the "model" obeys whatever the news tells it. Whatever it answers, no bad-news item may come out as a
+ * Prompt injection, end to end from raw bytes: the real ingestor (J8, which removes the spans it detects) and lexicon
+ * (J5) make the ScoredNews (with a fixed event class); the "model" obeys whatever the news tells it. Whatever it answers, no bad-news item may come out as a
  * confident BUY: the item is flagged and its confidence capped, and the flags are in the signal.
  */
 import { describe, expect, it } from 'vitest';
@@ -50,9 +50,14 @@ describe('prompt-injection defence (a model that obeys the news)', () => {
       const r = await drafter.draft(scored, NOW);
       if (r.kind !== 'draft') throw new Error(`expected a draft, got ${r.kind}`);
       const d = r.draft;
-      // The attack reached the model and worked on it: the defence, not the model, is what holds.
-      const answered = parseModelOutput(obedientModel(gen.calls[0]!));
-      expect(answered.ok && answered.value.direction).toBe('BUY');
+      if (scored.news.flags.includes('injected_span_removed')) {
+        // Ingest removed the injected span: the attack never reaches the model.
+        expect(userText(gen.calls[0]!)).not.toMatch(/ignore previous|"direction"|im_start|new instructions/i);
+      } else {
+        // Undetected, the attack reached the model and worked on it: the caps, not the model, are what holds.
+        const answered = parseModelOutput(obedientModel(gen.calls[0]!));
+        expect(answered.ok && answered.value.direction).toBe('BUY');
+      }
       expect(
         d.direction === 1 && d.confidence_raw > CONFIDENT,
         `confident BUY: ${JSON.stringify({ direction: d.direction, confidence: d.confidence_raw, flags: d.flags })}`,

@@ -6,3 +6,4 @@ export * from './batch-run.ts';
 export * from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';
 export { calibrationKey } from './actors/calibrator.ts';
+export { guardSignal, GuardFlag, type GuardOutcome } from './actors/signal-guards.ts';

@@ -1,22 +1,54 @@
 /**
- * Values in the store are JSON strings of the TradingSignal exactly as the schema outputs it (unknown keys dropped),
- * so that readers in other languages need nothing but a JSON parser.
+ * Values in the store are JSON strings in the design's contract (see ../shared CONTRACT, README "Redis layout"): the
+ * TradingSignal as the schema outputs it (unknown keys dropped), except that `timestamp` is epoch SECONDS (float),
+ * plus `timestamp_ms`, `published_ms`, `source_summary` and `cached_at` (epoch seconds of the write, appended by the
+ * store itself). Readers in other languages need nothing but a JSON parser.
  */
-import { formatIssues, Impact, TradingSignal } from '@himari/contracts';
-import { SignalStoreError, type SentimentState, type SignalView } from './types.ts';
+import { EventCategory, formatIssues, Impact, SOURCE_SUMMARY_CHARS, TradingSignal } from '@himari/contracts';
+import { SignalStoreError, type SignalView } from './types.ts';
 
-export function encodeSignal(signal: TradingSignal): { json: string; signal: TradingSignal } {
+export interface EncodedSignal {
+  /** The record's JSON without its closing brace, ending in `"cached_at":`: the store appends the time of the write. */
+  head: string;
+  signal: TradingSignal;
+  publishedMs: number;
+}
+
+export function encodeSignal(signal: TradingSignal): EncodedSignal {
   const parsed = TradingSignal.safeParse(signal);
   if (!parsed.success) {
     throw new SignalStoreError('invalid_signal', `signal ${idOf(signal)} fails the schema: ${formatIssues(parsed.error.issues)}`);
   }
-  return { json: JSON.stringify(parsed.data), signal: parsed.data };
+  const s = parsed.data;
+  const publishedMs = Date.parse(s.published_at);
+  if (!Number.isFinite(publishedMs)) {
+    throw new SignalStoreError('invalid_signal', `signal ${idOf(signal)} has an unreadable published_at ${JSON.stringify(s.published_at)}`);
+  }
+  const record = {
+    ...s,
+    timestamp: s.timestamp / 1000,
+    timestamp_ms: s.timestamp,
+    published_ms: publishedMs,
+    // The design's reader requires the field; a signal drafted without the text says what it has.
+    source_summary: s.source_summary ?? s.reasoning.slice(0, SOURCE_SUMMARY_CHARS),
+  };
+  const json = JSON.stringify(record);
+  return { head: `${json.slice(0, -1)},"cached_at":`, signal: s, publishedMs };
+}
+
+/** `cached_at` as the Redis script writes it: `<seconds>.<microseconds, 6 digits>`. */
+export function cachedAtText(nowMs: number): string {
+  const ms = Math.floor(nowMs);
+  return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000).padStart(6, '0')}`;
 }
 
 export function decodeSignal(json: string, where: string): TradingSignal {
-  const parsed = TradingSignal.safeParse(parseJson(json, where));
+  const raw = parseJson(json, where);
+  const o = isRecord(raw) ? raw : {};
+  // The stored `timestamp` is seconds (the design's unit); the TradingSignal's is ms, kept in `timestamp_ms`.
+  const parsed = TradingSignal.safeParse({ ...o, timestamp: o['timestamp_ms'] });
   if (!parsed.success) {
-    throw new SignalStoreError('corrupt_value', `${where} is not a TradingSignal: ${formatIssues(parsed.error.issues)}`);
+    throw new SignalStoreError('corrupt_value', `${where} is not a stored TradingSignal: ${formatIssues(parsed.error.issues)}`);
   }
   return parsed.data;
 }
@@ -30,7 +62,10 @@ export function decodeView(json: string, where: string): SignalView {
     id: o['id'],
     sentiment: o['sentiment'],
     confidence: o['confidence'],
+    event_type: o['event_type'],
+    cached_at: o['cached_at'],
     timestamp: o['timestamp'],
+    published_ms: o['published_ms'],
     impact: event['impact'],
     half_life_s: event['half_life_s'],
   };
@@ -38,8 +73,11 @@ export function decodeView(json: string, where: string): SignalView {
     typeof view.id !== 'string' ||
     !finiteIn(view.sentiment, -1, 1) ||
     !finiteIn(view.confidence, 0, 1) ||
+    !finiteIn(view.cached_at, 0, Number.MAX_SAFE_INTEGER) ||
     !finiteIn(view.timestamp, 0, Number.MAX_SAFE_INTEGER) ||
+    !finiteIn(view.published_ms, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) ||
     !finiteIn(view.half_life_s, Number.MIN_VALUE, Number.MAX_VALUE) ||
+    !EventCategory.safeParse(view.event_type).success ||
     !Impact.safeParse(view.impact).success
   ) {
     throw new SignalStoreError('corrupt_value', `${where} lacks the fields the feature read needs`);
@@ -47,14 +85,12 @@ export function decodeView(json: string, where: string): SignalView {
   return view as SignalView;
 }
 
-/** An empty hash (HGETALL of a missing key) is "no EWMA yet". */
-export function decodeSentiment(hash: Readonly<Record<string, string>>, where: string): SentimentState | null {
-  if (Object.keys(hash).length === 0) return null;
-  const state = { value: Number(hash['value']), count: Number(hash['count']), updated_ms: Number(hash['updated_ms']) };
-  if (!Number.isFinite(state.value) || !Number.isInteger(state.count) || !Number.isFinite(state.updated_ms)) {
-    throw new SignalStoreError('corrupt_value', `${where} is not an EWMA hash {value, count, updated_ms}`);
-  }
-  return state;
+/** The EWMA string (`GET <prefix>:sentiment:<asset>`); null for a missing key. */
+export function decodeRunning(value: string | null, where: string): number | null {
+  if (value === null || value === '') return null;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new SignalStoreError('corrupt_value', `${where} is not a decimal float`);
+  return n;
 }
 
 /** Both stores compute the EWMA with the same double arithmetic, so they agree to the last bit. */
@@ -65,8 +101,8 @@ export function nextEwma(prev: number | null, sentiment: number, alpha: number):
 function parseJson(json: string, where: string): unknown {
   try {
     return JSON.parse(json) as unknown;
-  } catch {
-    throw new SignalStoreError('corrupt_value', `${where} is not JSON`);
+  } catch (err) {
+    throw new SignalStoreError('corrupt_value', `${where} is not JSON`, { cause: err });
   }
 }
 

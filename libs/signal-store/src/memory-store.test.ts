@@ -25,6 +25,13 @@ describe('memory store: time', () => {
     expect((await store.sentiment('BTC'))?.count).toBe(1);
   });
 
+  it('stamps cached_at from its clock, in seconds', async () => {
+    const clock = fakeClock(1_700_000_123_456);
+    const store = createMemorySignalStore(testStoreOptions('mem'), clock.now);
+    expect((await store.apply(makeSignal({ id: 'a' }))).cached_at).toBe(1_700_000_123.456);
+    expect((await store.snapshot('BTC')).latest?.cached_at).toBe(1_700_000_123.456);
+  });
+
   it('a new apply restarts the latest TTL; an older signal after expiry becomes latest again', async () => {
     const clock = fakeClock();
     const store = createMemorySignalStore(testStoreOptions('mem'), clock.now);

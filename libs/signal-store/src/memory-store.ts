@@ -1,9 +1,10 @@
 /**
- * The embedded store: the same semantics as the Redis store (TTL, trimming, EWMA arithmetic, idempotency, claims),
- * with time taken from an injectable clock so that tests can expire keys without waiting.
+ * The embedded store: the same semantics as the Redis store (TTL, trimming, EWMA arithmetic, idempotency, claims,
+ * the stored JSON), with time taken from an injectable clock so that tests can expire keys without waiting; its clock
+ * also stamps `cached_at`, where the Redis store takes Redis's TIME.
  */
 import type { TradingSignal } from '@himari/contracts';
-import { checkRegime, decodeSignal, decodeView, encodeSignal, nextEwma } from './codec.ts';
+import { cachedAtText, checkRegime, decodeSignal, decodeView, encodeSignal, nextEwma, type EncodedSignal } from './codec.ts';
 import { checkStoreOptions, historyLimit } from './options.ts';
 import {
   SignalStoreError,
@@ -28,7 +29,7 @@ const SWEEP_EVERY = 1024;
 export function createMemorySignalStore(options: SignalStoreOptions, clock: Clock = Date.now): SignalStore {
   const opts = checkStoreOptions(options);
   const { keys } = opts;
-  const latest = new Map<string, Expiring<{ json: string; timestamp: number }>>();
+  const latest = new Map<string, Expiring<{ json: string; publishedMs: number }>>();
   const history = new Map<string, string[]>();
   const ewma = new Map<string, SentimentState>();
   const applied = new Map<string, Expiring<true>>();
@@ -60,38 +61,52 @@ export function createMemorySignalStore(options: SignalStoreOptions, clock: Cloc
     if (closed) throw new SignalStoreError('closed', 'the memory signal store is closed');
   };
 
+  const applyOne = (e: EncodedSignal): ApplyResult => {
+    const s = e.signal;
+    const kLatest = keys.latest(s.asset);
+    const kHistory = keys.history(s.asset);
+    const kSentiment = keys.sentiment(s.asset);
+    const kApplied = keys.applied(s.id);
+    sweep();
+    const now = clock();
+    if (live(applied, kApplied) !== undefined) {
+      return { applied: false, ewma: ewma.get(kSentiment)?.value ?? 0, latest: false, cached_at: null };
+    }
+    applied.set(kApplied, { value: true, expiresAt: now + opts.appliedTtlS * 1000 });
+    const cached = cachedAtText(now);
+    const json = `${e.head}${cached}}`;
+
+    const current = live(latest, kLatest);
+    const becomesLatest = current === undefined || e.publishedMs >= current.publishedMs;
+    if (becomesLatest) {
+      latest.set(kLatest, { value: { json, publishedMs: e.publishedMs }, expiresAt: now + opts.signalTtlS * 1000 });
+    }
+
+    const list = history.get(kHistory) ?? [];
+    list.unshift(json);
+    list.length = Math.min(list.length, opts.historyLength);
+    history.set(kHistory, list);
+
+    const prev = ewma.get(kSentiment);
+    const value = nextEwma(prev?.value ?? null, s.sentiment, opts.ewmaAlpha);
+    ewma.set(kSentiment, { value, count: (prev?.count ?? 0) + 1, updated_ms: now });
+    appliedTotal += 1;
+    return { applied: true, ewma: value, latest: becomesLatest, cached_at: Number(cached) };
+  };
+
   return {
     kind: 'memory',
 
     async apply(signal: TradingSignal): Promise<ApplyResult> {
       open();
-      const kLatest = keys.latest(signal.asset);
-      const kHistory = keys.history(signal.asset);
-      const kSentiment = keys.sentiment(signal.asset);
-      const kApplied = keys.applied(signal.id);
-      const { json, signal: s } = encodeSignal(signal);
-      sweep();
-      const now = clock();
-      if (live(applied, kApplied) !== undefined) {
-        return { applied: false, ewma: ewma.get(kSentiment)?.value ?? 0 };
-      }
-      applied.set(kApplied, { value: true, expiresAt: now + opts.appliedTtlS * 1000 });
+      keys.latest(signal.asset);
+      return applyOne(encodeSignal(signal));
+    },
 
-      const current = live(latest, kLatest);
-      if (current === undefined || s.timestamp >= current.timestamp) {
-        latest.set(kLatest, { value: { json, timestamp: s.timestamp }, expiresAt: now + opts.signalTtlS * 1000 });
-      }
-
-      const list = history.get(kHistory) ?? [];
-      list.unshift(json);
-      list.length = Math.min(list.length, opts.historyLength);
-      history.set(kHistory, list);
-
-      const prev = ewma.get(kSentiment);
-      const value = nextEwma(prev?.value ?? null, s.sentiment, opts.ewmaAlpha);
-      ewma.set(kSentiment, { value, count: (prev?.count ?? 0) + 1, updated_ms: now });
-      appliedTotal += 1;
-      return { applied: true, ewma: value };
+    async applyMany(signals: readonly TradingSignal[]): Promise<ApplyResult[]> {
+      open();
+      for (const s of signals) keys.latest(s.asset);
+      return signals.map(encodeSignal).map(applyOne);
     },
 
     async latest(asset: string): Promise<TradingSignal | null> {
@@ -119,10 +134,9 @@ export function createMemorySignalStore(options: SignalStoreOptions, clock: Cloc
       const kLatest = keys.latest(asset);
       const kSentiment = keys.sentiment(asset);
       const e = live(latest, kLatest);
-      const state = ewma.get(kSentiment);
       return {
         latest: e === undefined ? null : decodeView(e.json, kLatest),
-        sentiment: state === undefined ? null : { ...state },
+        running: ewma.get(kSentiment)?.value ?? null,
       };
     },
 

@@ -1,88 +1,94 @@
 /**
  * The shared store. Every write is one Lua script (atomic on the server), so any number of cache-writer replicas
- * can apply signals at once without lost updates. Scripts are sent by SHA (EVALSHA) and loaded on NOSCRIPT.
+ * can apply signals at once without lost updates. Scripts are ioredis custom commands (`defineCommand`): sent by SHA,
+ * loaded again on NOSCRIPT, and usable inside a pipeline (`applyMany`).
  */
-import { createHash } from 'node:crypto';
 import type { TradingSignal } from '@himari/contracts';
-import { Redis } from 'ioredis';
-import { checkRegime, decodeSentiment, decodeSignal, decodeView, encodeSignal } from './codec.ts';
+import { Redis, type ChainableCommander } from 'ioredis';
+import { checkRegime, decodeRunning, decodeSignal, decodeView, encodeSignal, type EncodedSignal } from './codec.ts';
 import { APPLY_LUA, CLAIM_LUA, SNAPSHOT_LUA } from './lua.ts';
 import { checkStoreOptions, historyLimit } from './options.ts';
 import {
   SignalStoreError,
   type ApplyResult,
   type ClaimResult,
-  type Clock,
   type FeatureSnapshot,
   type SentimentState,
   type SignalStore,
   type SignalStoreOptions,
 } from './types.ts';
 
-class LuaScript {
-  private readonly sha: string;
-  constructor(private readonly lua: string) {
-    this.sha = createHash('sha1').update(lua).digest('hex');
-  }
+type Arg = string | number;
+/** The custom commands `defineCommand` adds to a client (and to its pipelines). */
+interface StoreCommands<R> {
+  himariSignalApply(...keysThenArgs: Arg[]): R;
+  himariNewsClaim(...keysThenArgs: Arg[]): R;
+  himariSignalSnapshot(...keysThenArgs: Arg[]): R;
+}
+type ScriptedRedis = Redis & StoreCommands<Promise<unknown>>;
+type ScriptedPipeline = ChainableCommander & StoreCommands<ChainableCommander>;
 
-  async run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    try {
-      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      // After a restart or SCRIPT FLUSH the cache is empty; EVAL loads the script again in the same call.
-      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) {
-        return client.eval(this.lua, keys.length, ...keys, ...args);
-      }
-      throw err;
-    }
-  }
+/** Defining again on a client that has the commands is harmless: the same names and the same Lua. */
+function withScripts(client: Redis): ScriptedRedis {
+  client.defineCommand('himariSignalApply', { lua: APPLY_LUA, numberOfKeys: 6 });
+  client.defineCommand('himariNewsClaim', { lua: CLAIM_LUA, numberOfKeys: 1 });
+  client.defineCommand('himariSignalSnapshot', { lua: SNAPSHOT_LUA, numberOfKeys: 2, readOnly: true });
+  return client as ScriptedRedis;
 }
 
-const applyScript = new LuaScript(APPLY_LUA);
-const claimScript = new LuaScript(CLAIM_LUA);
-const snapshotScript = new LuaScript(SNAPSHOT_LUA);
-
 /**
- * @param redisUrlOrClient a URL (the store opens and, on close, quits its own client) or a client the caller owns.
- * @param clock stamps `updated_ms` of the EWMA hash; TTLs are the server's.
+ * @param redisUrlOrClient a URL (the store opens and, on close, quits its own client) or a client the caller owns
+ *   (the store adds its script commands to it).
+ * `cached_at` and the stats' `updated_ms` come from Redis's clock (TIME in the script): one clock for every replica.
  */
-export function createRedisSignalStore(
-  redisUrlOrClient: string | Redis,
-  options: SignalStoreOptions,
-  clock: Clock = Date.now,
-): SignalStore {
+export function createRedisSignalStore(redisUrlOrClient: string | Redis, options: SignalStoreOptions): SignalStore {
   const opts = checkStoreOptions(options);
   const { keys } = opts;
   const owned = typeof redisUrlOrClient === 'string';
-  const client = owned ? new Redis(redisUrlOrClient) : redisUrlOrClient;
+  const client = withScripts(owned ? new Redis(redisUrlOrClient) : redisUrlOrClient);
+
+  const applyArgs = (e: EncodedSignal): Arg[] => {
+    const s = e.signal;
+    return [
+      keys.applied(s.id),
+      keys.latest(s.asset),
+      keys.history(s.asset),
+      keys.sentiment(s.asset),
+      keys.sentimentStats(s.asset),
+      keys.appliedCount,
+      e.head,
+      String(e.publishedMs),
+      String(s.sentiment),
+      opts.signalTtlS,
+      opts.historyLength,
+      String(opts.ewmaAlpha),
+      opts.appliedTtlS,
+      s.id,
+      keys.updates,
+      s.asset,
+    ];
+  };
 
   return {
     kind: 'redis',
 
     async apply(signal: TradingSignal): Promise<ApplyResult> {
-      const keyList = [
-        keys.applied(signal.id),
-        keys.latest(signal.asset),
-        keys.history(signal.asset),
-        keys.sentiment(signal.asset),
-        keys.appliedCount,
-      ];
-      const { json, signal: s } = encodeSignal(signal);
-      const reply = await applyScript.run(client, keyList, [
-        json,
-        String(s.timestamp),
-        String(s.sentiment),
-        opts.signalTtlS,
-        opts.historyLength,
-        String(opts.ewmaAlpha),
-        opts.appliedTtlS,
-        String(clock()),
-        s.id,
-      ]);
-      if (!Array.isArray(reply) || (reply[0] !== 0 && reply[0] !== 1) || typeof reply[1] !== 'string') {
-        throw new SignalStoreError('unexpected_reply', `apply script answered ${JSON.stringify(reply)}`);
-      }
-      return { applied: reply[0] === 1, ewma: reply[1] === '' ? 0 : Number(reply[1]) };
+      // An asset that cannot be a key is refused as such (InvalidAssetError) before the schema check.
+      keys.latest(signal.asset);
+      return applyReply(await client.himariSignalApply(...applyArgs(encodeSignal(signal))));
+    },
+
+    async applyMany(signals: readonly TradingSignal[]): Promise<ApplyResult[]> {
+      for (const s of signals) keys.latest(s.asset);
+      const encoded = signals.map(encodeSignal);
+      if (encoded.length === 0) return [];
+      const pipe = client.pipeline() as ScriptedPipeline;
+      for (const e of encoded) pipe.himariSignalApply(...applyArgs(e));
+      const replies = (await pipe.exec()) ?? [];
+      return replies.map(([err, reply]) => {
+        if (err) throw err;
+        return applyReply(reply);
+      });
     },
 
     async latest(asset: string): Promise<TradingSignal | null> {
@@ -102,26 +108,34 @@ export function createRedisSignalStore(
 
     async sentiment(asset: string): Promise<SentimentState | null> {
       const k = keys.sentiment(asset);
-      return decodeSentiment(await client.hgetall(k), k);
+      const kStats = keys.sentimentStats(asset);
+      const [[e1, value], [e2, stats]] = ((await client.multi().get(k).hgetall(kStats).exec()) ?? []) as [
+        [Error | null, string | null],
+        [Error | null, Record<string, string>],
+      ];
+      if (e1 || e2) throw e1 ?? e2;
+      const running = decodeRunning(value, k);
+      if (running === null) return null;
+      const state = { value: running, count: Number(stats['count'] ?? 0), updated_ms: Number(stats['updated_ms'] ?? 0) };
+      if (!Number.isInteger(state.count) || !Number.isFinite(state.updated_ms)) {
+        throw new SignalStoreError('corrupt_value', `${kStats} is not a stats hash {count, updated_ms}`);
+      }
+      return state;
     },
 
     async snapshot(asset: string): Promise<FeatureSnapshot> {
       const kLatest = keys.latest(asset);
       const kSentiment = keys.sentiment(asset);
-      const reply = await snapshotScript.run(client, [kLatest, kSentiment], []);
-      if (!Array.isArray(reply) || reply.length !== 4 || !reply.every((x) => typeof x === 'string')) {
+      const reply = await client.himariSignalSnapshot(kLatest, kSentiment);
+      if (!Array.isArray(reply) || reply.length !== 2 || !reply.every((x) => typeof x === 'string')) {
         throw new SignalStoreError('unexpected_reply', `snapshot script answered ${JSON.stringify(reply)}`);
       }
-      const [json, value, count, updated] = reply as [string, string, string, string];
-      const hash: Record<string, string> = value === '' ? {} : { value, count, updated_ms: updated };
-      return {
-        latest: json === '' ? null : decodeView(json, kLatest),
-        sentiment: decodeSentiment(hash, kSentiment),
-      };
+      const [json, running] = reply as [string, string];
+      return { latest: json === '' ? null : decodeView(json, kLatest), running: decodeRunning(running, kSentiment) };
     },
 
     async claimNewsId(newsId: string, msgId: string): Promise<ClaimResult> {
-      const reply = await claimScript.run(client, [keys.ingestSeen(newsId)], [msgId, opts.dedupeTtlS]);
+      const reply = await client.himariNewsClaim(keys.ingestSeen(newsId), msgId, opts.dedupeTtlS);
       if (reply !== 'new' && reply !== 'same' && reply !== 'duplicate') {
         throw new SignalStoreError('unexpected_reply', `claim script answered ${JSON.stringify(reply)}`);
       }
@@ -154,5 +168,23 @@ export function createRedisSignalStore(
         client.disconnect();
       }
     },
+  };
+}
+
+function applyReply(reply: unknown): ApplyResult {
+  if (
+    !Array.isArray(reply) ||
+    (reply[0] !== 0 && reply[0] !== 1) ||
+    typeof reply[1] !== 'string' ||
+    (reply[2] !== 0 && reply[2] !== 1) ||
+    typeof reply[3] !== 'string'
+  ) {
+    throw new SignalStoreError('unexpected_reply', `apply script answered ${JSON.stringify(reply)}`);
+  }
+  return {
+    applied: reply[0] === 1,
+    ewma: reply[1] === '' ? 0 : Number(reply[1]),
+    latest: reply[2] === 1,
+    cached_at: reply[3] === '' ? null : Number(reply[3]),
   };
 }

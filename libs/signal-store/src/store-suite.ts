@@ -34,12 +34,17 @@ export function describeSignalStoreBehaviour(name: string, factory: StoreFactory
     };
 
     it('returns the applied signal as latest, in history and as the first EWMA value', async () => {
-      const { store, clock } = await make();
+      const { store } = await make();
       const sig = makeSignal({ id: 'a1', sentiment: -0.4 });
-      expect(await store.apply(sig)).toEqual({ applied: true, ewma: -0.4 });
+      const result = await store.apply(sig);
+      expect(result).toMatchObject({ applied: true, ewma: -0.4, latest: true });
+      expect(result.cached_at).toEqual(expect.any(Number));
       expect(await store.latest('BTC')).toEqual(sig);
       expect(await store.history('BTC')).toEqual([sig]);
-      expect(await store.sentiment('BTC')).toEqual({ value: -0.4, count: 1, updated_ms: clock.now() });
+      const state = await store.sentiment('BTC');
+      expect(state).toMatchObject({ value: -0.4, count: 1 });
+      // One instant stamps both: the write's cached_at (seconds) and the stats' updated_ms.
+      expect(Math.abs((state?.updated_ms ?? 0) - (result.cached_at ?? NaN) * 1000)).toBeLessThan(1);
       expect(await store.appliedCount()).toBe(1);
     });
 
@@ -48,7 +53,8 @@ export function describeSignalStoreBehaviour(name: string, factory: StoreFactory
       expect(await store.latest('ETH')).toBeNull();
       expect(await store.history('ETH')).toEqual([]);
       expect(await store.sentiment('ETH')).toBeNull();
-      expect(await store.snapshot('ETH')).toEqual({ latest: null, sentiment: null });
+      expect(await store.snapshot('ETH')).toEqual({ latest: null, running: null });
+      expect(await store.applyMany([])).toEqual([]);
       expect(await store.appliedCount()).toBe(0);
     });
 
@@ -58,7 +64,7 @@ export function describeSignalStoreBehaviour(name: string, factory: StoreFactory
       await store.apply(makeSignal({ id: 'y', sentiment: -0.2, timestamp: 1_700_000_001_000 }));
       const again = await store.apply(makeSignal({ id: 'x', sentiment: 0.6 }));
       const ewma = 0.3 * -0.2 + 0.7 * 0.6;
-      expect(again).toEqual({ applied: false, ewma });
+      expect(again).toEqual({ applied: false, ewma, latest: false, cached_at: null });
       expect((await store.history('BTC')).map((s) => s.id)).toEqual(['y', 'x']);
       expect(await store.sentiment('BTC')).toMatchObject({ value: ewma, count: 2 });
       expect((await store.latest('BTC'))?.id).toBe('y');
@@ -100,6 +106,44 @@ export function describeSignalStoreBehaviour(name: string, factory: StoreFactory
       expect((await store.sentiment('BTC'))?.count).toBe(15);
     });
 
+    it('keeps the newest by published_at as latest, whatever the processing order (2015 news after fresh news)', async () => {
+      const { store } = await make();
+      const fresh = makeSignal({ id: 'fresh', published_at: '2026-12-06T05:00:00.000Z', timestamp: 1_700_000_000_000, sentiment: 0.4 });
+      const old = makeSignal({ id: 'old2015', published_at: '2015-03-01T12:00:00.000Z', timestamp: 1_700_000_009_000, sentiment: -0.9 });
+      expect((await store.apply(fresh)).latest).toBe(true);
+      const late = await store.apply(old);
+      expect(late).toMatchObject({ applied: true, latest: false });
+      expect((await store.latest('BTC'))?.id).toBe('fresh');
+      expect((await store.snapshot('BTC')).latest?.id).toBe('fresh');
+      expect((await store.history('BTC')).map((s) => s.id)).toEqual(['old2015', 'fresh']);
+      // The contract folds every signal into the EWMA, old news included.
+      expect(await store.sentiment('BTC')).toMatchObject({ value: 0.3 * -0.9 + 0.7 * 0.4, count: 2 });
+    });
+
+    it('applyMany applies in order in one call, with the same results as apply one by one', async () => {
+      const { store } = await make();
+      const sigs = [
+        makeSignal({ id: 'm1', sentiment: 0.5, timestamp: 1_700_000_001_000 }),
+        makeSignal({ id: 'm2', sentiment: -0.5, timestamp: 1_700_000_000_000 }),
+        makeSignal({ id: 'm1', sentiment: 0.5, timestamp: 1_700_000_001_000 }),
+        makeSignal({ id: 'm3', asset: 'ETH', sentiment: 0.1 }),
+      ];
+      const results = await store.applyMany(sigs);
+      expect(results.map((r) => [r.applied, r.latest])).toEqual([
+        [true, true],
+        [true, false],
+        [false, false],
+        [true, true],
+      ]);
+      expect(results[1]?.ewma).toBe(0.3 * -0.5 + 0.7 * 0.5);
+      expect((await store.latest('BTC'))?.id).toBe('m1');
+      expect(await store.appliedCount()).toBe(3);
+      // One bad signal rejects the whole call before anything is written.
+      const bad = { ...makeSignal({ id: 'm9' }), confidence: 2 } as TradingSignal;
+      await expect(store.applyMany([makeSignal({ id: 'm8' }), bad])).rejects.toMatchObject({ code: 'invalid_signal' });
+      expect(await store.appliedCount()).toBe(3);
+    });
+
     it('keeps a newer latest when an older signal arrives late, but still records the older one', async () => {
       const { store } = await make();
       const newer = makeSignal({ id: 'new', timestamp: 1_700_000_002_000, sentiment: 0.8 });
@@ -109,17 +153,29 @@ export function describeSignalStoreBehaviour(name: string, factory: StoreFactory
       expect((await store.latest('BTC'))?.id).toBe('new');
       expect((await store.history('BTC')).map((s) => s.id)).toEqual(['old', 'new']);
       expect(await store.sentiment('BTC')).toMatchObject({ value: 0.3 * -0.8 + 0.7 * 0.8, count: 2 });
-      // Not older (same timestamp) replaces: the later arrival wins a tie.
+      // Not older (same published_at) replaces: the later arrival wins a tie.
       await store.apply(makeSignal({ id: 'tie', timestamp: 1_700_000_002_000 }));
       expect((await store.latest('BTC'))?.id).toBe('tie');
     });
 
     it('snapshot returns the latest signal view and the EWMA together', async () => {
-      const { store, clock } = await make();
-      await store.apply(makeSignal({ id: 's1', sentiment: 0.25, confidence: 0.9, event: { impact: 'high', half_life_s: 600 } }));
+      const { store } = await make();
+      const r = await store.apply(
+        makeSignal({ id: 's1', sentiment: 0.25, confidence: 0.9, event_type: 'macro', event: { impact: 'high', half_life_s: 600 } }),
+      );
       expect(await store.snapshot('BTC')).toEqual({
-        latest: { id: 's1', sentiment: 0.25, confidence: 0.9, timestamp: 1_700_000_000_000, impact: 'high', half_life_s: 600 },
-        sentiment: { value: 0.25, count: 1, updated_ms: clock.now() },
+        latest: {
+          id: 's1',
+          sentiment: 0.25,
+          confidence: 0.9,
+          event_type: 'macro',
+          cached_at: r.cached_at,
+          timestamp: 1_700_000_000,
+          published_ms: 1_700_000_000_000 - 2000,
+          impact: 'high',
+          half_life_s: 600,
+        },
+        running: 0.25,
       });
     });
 

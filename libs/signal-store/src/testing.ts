@@ -50,6 +50,7 @@ export function makeSignal(over: SignalOverrides = {}): TradingSignal {
     sentiment: 0.5,
     direction: 1,
     reasoning: 'ETF inflows beat expectations.',
+    source_summary: 'Spot bitcoin ETFs took in $500M yesterday, beating expectations.',
     entities: ['BTC'],
     events: ['etf_inflows'],
     timeframe: 'short_term',

@@ -1,9 +1,12 @@
-import type { Impact, StoreKeys, TradingSignal } from '@himari/contracts';
+import type { EventCategory, Impact, StoreKeys, TradingSignal } from '@himari/contracts';
 
 /** Epoch milliseconds; injectable so that tests control time. */
 export type Clock = () => number;
 
-/** Running (EWMA) sentiment of one asset, as kept in `<prefix>:sentiment:<asset>`. */
+/**
+ * Running (EWMA) sentiment of one asset: `value` from `<prefix>:sentiment:<asset>` (a plain string float, the design's
+ * layout), `count` and `updated_ms` from `<prefix>:stats:sentiment:<asset>`.
+ */
 export interface SentimentState {
   value: number;
   count: number;
@@ -11,10 +14,17 @@ export interface SentimentState {
 }
 
 export interface ApplyResult {
-  /** False if this signal id was applied before (within the applied-marker TTL): nothing was written. */
+  /**
+   * False if this signal id was applied before under this bus prefix (within the applied-marker TTL): nothing was
+   * written, and the caller should say so (a replay of the same run).
+   */
   applied: boolean;
   /** The asset's EWMA after the call (unchanged when `applied` is false; 0 when no EWMA exists). */
   ewma: number;
+  /** True when the signal became `latest`; false when a newer one (by `published_at`) was kept, or not applied. */
+  latest: boolean;
+  /** Epoch seconds of the write (the store's clock: Redis TIME or the memory store's clock); null when not applied. */
+  cached_at: number | null;
 }
 
 export type ClaimResult = 'new' | 'same' | 'duplicate';
@@ -24,8 +34,13 @@ export interface SignalView {
   id: string;
   sentiment: number;
   confidence: number;
-  /** Epoch ms when the signal was finalised. */
+  event_type: EventCategory;
+  /** Epoch seconds when the signal was written to the store (the design's age is counted from here). */
+  cached_at: number;
+  /** Epoch seconds when the signal was finalised. */
   timestamp: number;
+  /** Epoch ms of the news's `published_at`. */
+  published_ms: number;
   impact: Impact;
   half_life_s: number;
 }
@@ -33,18 +48,25 @@ export interface SignalView {
 /** Latest signal and running sentiment of one asset, read in one step (one round trip in Redis). */
 export interface FeatureSnapshot {
   latest: SignalView | null;
-  sentiment: SentimentState | null;
+  /** The EWMA (`<prefix>:sentiment:<asset>`); null when no signal was ever applied. */
+  running: number | null;
 }
 
 export interface SignalStore {
   readonly kind: 'redis' | 'memory';
   /**
-   * Idempotent by signal.id: SETEX latest (ttl), LPUSH+LTRIM history, EWMA update, applied marker; all in one atomic
-   * step. A signal older (by `timestamp`) than the stored latest still goes to history and the EWMA but does not
-   * replace the latest. Rejects with SignalStoreError('invalid_signal') for a value that fails the TradingSignal
-   * schema and with InvalidAssetError for an asset that cannot be a key.
+   * Idempotent by signal.id (per bus prefix): SETEX latest (ttl), LPUSH+LTRIM history, EWMA update, stats, applied
+   * marker, a publish on the updates channel; all in one atomic step. A signal published earlier than the stored
+   * latest still goes to history and the EWMA but does not replace the latest. Rejects with
+   * SignalStoreError('invalid_signal') for a value that fails the TradingSignal schema (or has an unreadable
+   * `published_at`) and with InvalidAssetError for an asset that cannot be a key.
    */
   apply(signal: TradingSignal): Promise<ApplyResult>;
+  /**
+   * `apply` for several signals in one round trip (a Redis pipeline of the same atomic script, one per signal, in
+   * order). Every signal is checked before anything is sent: one invalid signal rejects the call and writes nothing.
+   */
+  applyMany(signals: readonly TradingSignal[]): Promise<ApplyResult[]>;
   latest(asset: string): Promise<TradingSignal | null>;
   /** Newest first, in the order signals were applied; at most `limit` (default: the history length). */
   history(asset: string, limit?: number): Promise<TradingSignal[]>;
@@ -104,7 +126,8 @@ export class SignalStoreError extends Error {
   constructor(
     readonly code: StoreErrorCode,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

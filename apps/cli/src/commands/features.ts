@@ -4,7 +4,17 @@ import { createStore, namesFor } from '@himari/pipeline';
 import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
 
 export async function featuresCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parse(args, { redis: { type: 'string' }, config: { type: 'string' }, prefix: { type: 'string' } }, true);
+  const { values, positionals } = parse(
+    args,
+    {
+      redis: { type: 'string' },
+      config: { type: 'string' },
+      prefix: { type: 'string' },
+      'key-prefix': { type: 'string' },
+      profile: { type: 'string' },
+    },
+    true,
+  );
   const raw = positionals[0];
   if (!raw) throw new UsageError('features needs an ASSET, e.g. himari features BTC');
   let asset: string;
@@ -13,7 +23,12 @@ export async function featuresCommand(args: string[], ctx: CommandContext): Prom
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const config = configFrom(ctx, values.config, { redis: values.redis ? { url: values.redis } : {} });
+  if (values.profile !== undefined && values.profile !== 'design' && values.profile !== 'himari') {
+    throw new UsageError(`--profile must be design or himari, got ${JSON.stringify(values.profile)}`);
+  }
+  const config = configFrom(ctx, values.config, {
+    redis: { ...(values.redis ? { url: values.redis } : {}), ...(values['key-prefix'] ? { key_prefix: values['key-prefix'] } : {}) },
+  });
   if (config.redis.url === null) {
     ctx.stderr.write('himari features: no --redis given: reading the empty in-memory store (every asset is "missing")\n');
   }
@@ -23,6 +38,7 @@ export async function featuresCommand(args: string[], ctx: CommandContext): Prom
     // A person at a terminal is not the 1 ms decision loop: allow a network round trip.
     const injector = createFeatureInjector({
       store,
+      profile: (values.profile as 'design' | 'himari' | undefined) ?? f.profile,
       budgetMs: Math.max(f.budget_ms, 2000),
       staleAfterS: f.stale_after_s,
       offset: f.offset,

@@ -8,6 +8,9 @@ import { createLogger } from '@himari/observability';
 import { runBatch, type BatchRunSummary } from '@himari/pipeline';
 import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
 
+/** Guard flags (from the cache writer) counted in the summary, so that a replay or old news is said plainly. */
+const COUNTED_FLAGS = ['already_applied', 'stale_news', 'injection_capped'] as const;
+
 export async function runCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse(args, {
     input: { type: 'string', short: 'i' },
@@ -52,6 +55,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
       : undefined;
   bar?.start(0, 0, { signals: 0, rejected: 0 });
 
+  const flagged: Record<(typeof COUNTED_FLAGS)[number], number> = { already_applied: 0, stale_news: 0, injection_capped: 0 };
   let summary: BatchRunSummary;
   try {
     summary = await runBatch({
@@ -60,7 +64,10 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
       log,
       startActors: !values.external,
       ...(values['idle-timeout-ms'] ? { idleTimeoutMs: Number(values['idle-timeout-ms']) } : {}),
-      onSignal: (signal) => out.write(`${JSON.stringify(signal)}\n`),
+      onSignal: (signal) => {
+        for (const flag of COUNTED_FLAGS) if (signal.flags.includes(flag)) flagged[flag] += 1;
+        out.write(`${JSON.stringify(signal)}\n`);
+      },
       onReject: (r) => rej.write(`${JSON.stringify(r)}\n`),
       onProgress: (p) => {
         bar?.setTotal(p.published);
@@ -77,6 +84,18 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
       (summary.timedOut ? `, ${summary.timedOut} TIMED OUT` : '') +
       ` in ${(summary.elapsedMs / 1000).toFixed(2)} s (${summary.itemsPerS.toFixed(0)} items/s; bus ${summary.transport}, store ${summary.store}; J5 ${summary.sentimentModel})\n`,
   );
+  if (flagged.already_applied > 0) {
+    ctx.stderr.write(
+      `himari run: ${flagged.already_applied} signals were ALREADY APPLIED under bus prefix ${summary.prefix} (a replay): ` +
+        `Redis keeps the earlier writes, not these (run on a fresh --prefix to write again)\n`,
+    );
+  }
+  if (flagged.stale_news > 0 || flagged.injection_capped > 0) {
+    ctx.stderr.write(
+      `himari run: ${flagged.stale_news} stale news (published over signals.stale_news.max_age_s ago: confidence decayed), ` +
+        `${flagged.injection_capped} capped for suspected prompt injection\n`,
+    );
+  }
   return summary.timedOut > 0 ? 1 : 0;
 }
 

@@ -9,6 +9,7 @@ export function ingestorActor(deps: PipelineDeps): ActorDefinition {
     maxTextChars: deps.config.ingest.max_text_chars,
     maxMessageBytes: deps.config.ingest.max_message_bytes,
     defaultSource: deps.config.ingest.default_source,
+    maxFutureSkewMs: deps.config.ingest.max_future_skew_s * 1000,
   };
   const input: InputBinding<Uint8Array> = {
     topic: Topic.newsRaw,
