@@ -1,7 +1,8 @@
 /**
- * The decision path's read: `inject()` through Redis, raw ioredis GETs of the same key, and `redis-benchmark` GET of
- * it (one client, so a per-request latency), in one run so that each figure is also a ratio. Blocks of the two
- * in-process reads alternate so that drift in machine load lands on both.
+ * The decision path's read: `inject()` through the near cache (held in process, kept fresh by the store's update
+ * feed), `inject()` straight from Redis, raw ioredis GETs of the same key, and `redis-benchmark` GET of it (one
+ * client, so a per-request latency), in one run so that each figure is also a ratio. Blocks of the in-process reads
+ * alternate so that drift in machine load lands on all of them.
  *
  *   node --import tsx bench/feature-read.bench.ts            100,000 reads of each
  *   node --import tsx bench/feature-read.bench.ts --quick    10,000
@@ -10,8 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseConfig } from '@himari/config';
-import { createFeatureInjector } from '@himari/features';
-import { createRedisSignalStore } from '@himari/signal-store';
+import { createFeatureInjector, createNearCache } from '@himari/features';
+import { createRedisSignalStore, createRedisUpdateFeed } from '@himari/signal-store';
 import { makeSignal, testStoreOptions } from '@himari/signal-store/testing';
 import { Redis } from 'ioredis';
 import { loadNow, machineInfo, percentile, versions, writeResult, writeSummary } from './support.ts';
@@ -92,9 +93,20 @@ async function main(): Promise<void> {
     offset: config.features.offset,
     vectorLength: config.features.vector_length,
   });
+  const feed = createRedisUpdateFeed(REDIS_URL, opts.keys);
+  const cache = createNearCache({ store, feed, signalTtlS: 3600 });
+  const cached = createFeatureInjector({
+    store: cache,
+    budgetMs,
+    staleAfterS: config.features.stale_after_s,
+    offset: config.features.offset,
+    vectorLength: config.features.vector_length,
+  });
   const base = new Float64Array(config.features.vector_length);
   const statuses: Record<string, number> = {};
+  const nearSources: Record<string, number> = {};
   let injectOver = 0;
+  let nearOver = 0;
 
   const raw = async (out: number[] | null): Promise<void> => {
     const t = process.hrtime.bigint();
@@ -114,23 +126,40 @@ async function main(): Promise<void> {
     }
   };
 
+  const near = async (out: number[] | null): Promise<void> => {
+    const t = process.hrtime.bigint();
+    const { features } = await cached.injectDetailed(base, 'BTC');
+    const dt = Number(process.hrtime.bigint() - t);
+    if (out) {
+      out.push(dt);
+      nearSources[features.source] = (nearSources[features.source] ?? 0) + 1;
+      if (features.status === 'timeout' || dt > budgetMs * 1e6) nearOver++;
+    }
+  };
+
   try {
+    const liveBy = Date.now() + 10_000;
+    while (!feed.live) {
+      if (Date.now() > liveBy) throw new Error('the update feed did not go live within 10 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     for (let i = 0; i < WARMUP; i++) {
+      await near(null);
       await raw(null);
       await inject(null);
     }
     const rawNs: number[] = [];
     const injectNs: number[] = [];
+    const nearNs: number[] = [];
     for (let b = 0; b < N / BLOCK; b++) {
+      for (let i = 0; i < BLOCK; i++) await near(nearNs);
       for (let i = 0; i < BLOCK; i++) await raw(rawNs);
       for (let i = 0; i < BLOCK; i++) await inject(injectNs);
     }
     const rb = redisBenchmark(latestKey, N, budgetMs);
     const result = {
       mode: QUICK ? 'quick' : 'full',
-      near_cache: null,
-      near_cache_reason:
-        'no near cache in this tree yet: inject() reads Redis on every call (the contract helper adds the near cache; rerun after merging main)',
+      near_cache: { ...stats(nearNs, budgetMs, nearOver), sources: nearSources, cache: cache.stats() },
       redis_direct: { ...stats(injectNs, budgetMs, injectOver), statuses },
       ioredis_get: stats(rawNs, budgetMs),
       redis_benchmark: rb,
@@ -141,11 +170,17 @@ async function main(): Promise<void> {
     console.log(
       `inject() p50 ${result.redis_direct.p50_us} us p99 ${result.redis_direct.p99_us} us p99.9 ${result.redis_direct.p999_us} us over ${injectOver}`,
     );
+    const nc = result.near_cache;
+    console.log(
+      `near cache p50 ${nc.p50_us} us p99 ${nc.p99_us} us p99.9 ${nc.p999_us} us over ${nc.over_budget} ${JSON.stringify(nc.sources)}`,
+    );
     console.log(`ioredis  p50 ${result.ioredis_get.p50_us} us p99 ${result.ioredis_get.p99_us} us p99.9 ${result.ioredis_get.p999_us} us`);
     console.log(`redis-benchmark ${JSON.stringify(rb)}`);
     writeResult(join(RESULTS, 'feature-read.json'), result);
     writeSummary(RESULTS);
   } finally {
+    cache.close();
+    await feed.close();
     const keys = await client.keys(`${prefix}:*`);
     if (keys.length > 0) await client.del(...keys);
     await client.quit();

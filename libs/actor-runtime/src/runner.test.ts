@@ -107,6 +107,31 @@ describe('ActorRunner', () => {
     expect(decodeAs(Rejection, (await collect(names.deadLetter(Stage.ingestor)))[0]!).code).toBe('bad_shape');
   });
 
+  it('publishes and acks each item of a batch when its own handler is done: a slow one holds back nobody', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    transport = createMemoryTransport({ duplicateWindowMs: 60_000 });
+    await transport.ensureStream();
+    for (const id of ['slow', 'a', 'b', 'c'])
+      await transport.publish(names.subject(Topic.newsRaw), encode(news(id)), { msgId: `raw-${id}` });
+    runner = new ActorRunner(
+      transport,
+      actor(async (n) => (n.id === 'slow' ? gate.then(() => publishOk(n)) : publishOk(n))),
+      {
+        names,
+        retry: { maxDeliver: 3, backoffMs: [10], ackWaitMs: 5_000 },
+        concurrency: 8,
+        batchSize: 8,
+        drainTimeoutMs: 2_000,
+        log: silentLogger(),
+      },
+    );
+    await runner.start();
+    await waitFor(async () => (await collect(names.subject(Topic.newsAccepted))).length === 3, 2000);
+    release();
+    await waitFor(async () => (await collect(names.subject(Topic.newsAccepted))).length === 4, 2000);
+  });
+
   it('dead-letters after max deliveries with the last error', async () => {
     await start(
       actor(async () => {

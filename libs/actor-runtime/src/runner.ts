@@ -178,37 +178,32 @@ export class ActorRunner {
     while (q.items.length > 0) {
       const batch = q.items.splice(0, batchSize);
       if (input.ordered) {
-        const prev = this.orderedTail.get(input) ?? Promise.resolve();
-        const handled = prev.then(() => this.handleBatch(input, batch));
         // The next batch waits for this one's handlers only; its publishes and acks overlap with the next batch.
+        const prev = this.orderedTail.get(input) ?? Promise.resolve();
         this.orderedTail.set(
           input,
-          handled.then(
-            () => undefined,
-            () => undefined,
-          ),
+          prev.then(() => this.handleBatch(input, batch)).catch(() => undefined),
         );
-        void handled.then((settle) => settle());
       } else {
-        void this.handleBatch(input, batch).then((settle) => settle());
+        void this.handleBatch(input, batch).catch(() => undefined);
       }
     }
   }
 
-  /** Decodes and handles a batch; returns the step that publishes, acks and settles each item. */
-  private async handleBatch(input: InputBinding, batch: PendingDelivery[]): Promise<() => Promise<void>> {
+  /**
+   * Decodes and handles a batch. Each item is published, acked (or dead-lettered, or nak-ed) as soon as its own
+   * outcome is known, so a slow item never holds back the rest of its batch; resolves once every handler is done.
+   */
+  private async handleBatch(input: InputBinding, batch: PendingDelivery[]): Promise<void> {
     const labels = { stage: this.actor.stage, topic: input.topic };
     const started = performance.now();
     const live: { p: PendingDelivery; value: unknown; ctx: HandleContext }[] = [];
-    const settles: Promise<void>[] = [];
     for (const p of batch) {
       const d = p.d;
       try {
         live.push({ p, value: input.decode(d.data), ctx: this.contextFor(d) });
       } catch (err) {
-        settles.push(
-          this.deadLetterSafely(d, input, errorCode(err), err instanceof Error ? err.message : String(err)).finally(() => p.done()),
-        );
+        void this.deadLetterSafely(d, input, errorCode(err), err instanceof Error ? err.message : String(err)).finally(() => p.done());
       }
     }
     let outcomes: Promise<HandlerOutcome>[];
@@ -230,14 +225,13 @@ export class ActorRunner {
     } else {
       outcomes = live.map((l) => attempt(() => input.handle(l.value, l.ctx)));
     }
-    // Wait for the handlers (not the publishes) before an ordered input's next batch may start.
+    live.forEach(
+      ({ p, ctx }, i) =>
+        void this.settle(input, p.d, outcomes[i]!, ctx, labels, started)
+          .catch(() => undefined)
+          .finally(() => p.done()),
+    );
     await Promise.allSettled(outcomes);
-    return async () => {
-      live.forEach(({ p, ctx }, i) => {
-        settles.push(this.settle(input, p.d, outcomes[i]!, ctx, labels, started).finally(() => p.done()));
-      });
-      await Promise.all(settles);
-    };
   }
 
   private async settle(
