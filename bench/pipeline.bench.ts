@@ -146,43 +146,47 @@ async function offer(cluster: Cluster, texts: readonly string[], rate: number, s
     lastAt = performance.now();
     latencies.push(lastAt - t);
   });
+  let start = 0;
   const lines = makeLines(texts, rate * seconds, `o${rate}r${replicas}`);
-  const start = performance.now();
-  const publishing = new Set<Promise<void>>();
-  for (let i = 0; i < lines.length; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const l = lines[i]!;
-    sentAt.set(l.id, performance.now());
-    const data = Buffer.from(JSON.stringify(l));
-    // A publish that times out under load is sent again with the same id (the stream keeps one copy).
-    const send = async (tries: number): Promise<void> => {
-      try {
-        await bus.publish(names.subject(Topic.newsRaw), data, { msgId: `bench:${l.id}` });
-      } catch (err) {
-        if (tries <= 1 || !(err instanceof TransportTimeoutError)) throw err;
-        await send(tries - 1);
-      }
-    };
-    const p: Promise<void> = send(5).finally(() => publishing.delete(p));
-    publishing.add(p);
-    if (publishing.size >= 2048) await Promise.race(publishing);
-  }
-  await Promise.all(publishing);
-  // Wait for every signal (the next load must not start on this one's backlog), giving up only when nothing has
-  // arrived for IDLE_GIVE_UP_MS; what never came is reported as `received` < `sent`.
-  let seen = latencies.length;
-  let lastChange = performance.now();
-  while (latencies.length < lines.length && performance.now() - lastChange < IDLE_GIVE_UP_MS) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (latencies.length !== seen) {
-      seen = latencies.length;
-      lastChange = performance.now();
+  try {
+    start = performance.now();
+    const publishing = new Set<Promise<void>>();
+    for (let i = 0; i < lines.length; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      const l = lines[i]!;
+      sentAt.set(l.id, performance.now());
+      const data = Buffer.from(JSON.stringify(l));
+      // A publish that times out under load is sent again with the same id (the stream keeps one copy).
+      const send = async (tries: number): Promise<void> => {
+        try {
+          await bus.publish(names.subject(Topic.newsRaw), data, { msgId: `bench:${l.id}` });
+        } catch (err) {
+          if (tries <= 1 || !(err instanceof TransportTimeoutError)) throw err;
+          await send(tries - 1);
+        }
+      };
+      const p: Promise<void> = send(5).finally(() => publishing.delete(p));
+      publishing.add(p);
+      if (publishing.size >= 2048) await Promise.race(publishing);
     }
+    await Promise.all(publishing);
+    // Wait for every signal (the next load must not start on this one's backlog), giving up only when nothing has
+    // arrived for IDLE_GIVE_UP_MS; what never came is reported as `received` < `sent`.
+    let seen = latencies.length;
+    let lastChange = performance.now();
+    while (latencies.length < lines.length && performance.now() - lastChange < IDLE_GIVE_UP_MS) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (latencies.length !== seen) {
+        seen = latencies.length;
+        lastChange = performance.now();
+      }
+    }
+  } finally {
+    await tap.drain();
+    await bus.close();
   }
-  await tap.drain();
-  await bus.close();
   const sorted = latencies.sort((a, b) => a - b);
   return {
     rate,
@@ -385,5 +389,6 @@ function round(x: number, d: number): number {
 
 main().catch((err: unknown) => {
   console.error(err);
-  process.exitCode = 1;
+  // Open connections of a failed phase must not keep the process alive.
+  process.exit(1);
 });
