@@ -146,10 +146,9 @@ async function offer(cluster: Cluster, texts: readonly string[], rate: number, s
     lastAt = performance.now();
     latencies.push(lastAt - t);
   });
-  let start = 0;
   const lines = makeLines(texts, rate * seconds, `o${rate}r${replicas}`);
+  const start = performance.now();
   try {
-    start = performance.now();
     const publishing = new Set<Promise<void>>();
     for (let i = 0; i < lines.length; i++) {
       const due = start + (i * 1000) / rate;

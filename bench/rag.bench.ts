@@ -31,7 +31,6 @@ import {
   summarize,
   tuneSearch,
   type BackendName,
-  type IndexKind,
   type IndexMeasurement,
   type SweepRow,
 } from '@himari/retrieval';

@@ -3,4 +3,4 @@
 import { Stage } from '@himari/contracts';
 import { runActorProcess } from '@himari/pipeline';
 
-await runActorProcess(Stage.cotActor, process);
+await runActorProcess(Stage.cotActor, process.env, process);

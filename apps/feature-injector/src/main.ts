@@ -3,4 +3,4 @@
 import { Stage } from '@himari/contracts';
 import { runActorProcess } from '@himari/pipeline';
 
-await runActorProcess(Stage.featureInjector, process);
+await runActorProcess(Stage.featureInjector, process.env, process);

@@ -3,4 +3,4 @@
 import { Stage } from '@himari/contracts';
 import { runActorProcess } from '@himari/pipeline';
 
-await runActorProcess(Stage.finbertActor, process);
+await runActorProcess(Stage.finbertActor, process.env, process);

@@ -3,4 +3,4 @@
 import { Stage } from '@himari/contracts';
 import { runActorProcess } from '@himari/pipeline';
 
-await runActorProcess(Stage.ingestor, process);
+await runActorProcess(Stage.ingestor, process.env, process);

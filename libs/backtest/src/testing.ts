@@ -54,7 +54,7 @@ export function syntheticMarket(o: SyntheticOptions = {}): SyntheticMarket {
   const news: SyntheticNews[] = [];
   for (const asset of assets) {
     let open = 100;
-    dates.forEach((date, d) => {
+    dates.forEach((date) => {
       let tone = 0;
       if ((u() + 1) / 2 < rate) {
         tone = u() > 0 ? 1 : -1;

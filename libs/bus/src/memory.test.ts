@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { busNames, Stage, Topic } from '@himari/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { transportContract } from './contract-suite.ts';
 import { createMemoryTransport, subjectMatches } from './memory.ts';
 import { bytes, deferred, waitFor } from './testing.ts';
@@ -127,20 +127,26 @@ describe('MemoryTransport specifics', () => {
   });
 
   it('close() clears its timers so that a process can exit', async () => {
-    const timeouts = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const baseline = timeouts();
-    const t = createMemoryTransport({ duplicateWindowMs: 10_000 });
-    await t.ensureStream();
-    let held = 0;
-    await t.consume(spec({ concurrency: 5 }), async (d) => {
-      held++;
-      d.nak(60_000);
-    });
-    for (let i = 0; i < 5; i++) await t.publish(subject, bytes(`m${i}`), { msgId: `m${i}` });
-    await waitFor(() => held === 5);
-    expect(timeouts()).toBeGreaterThanOrEqual(baseline + 5);
-    await t.close();
-    expect(timeouts()).toBe(baseline);
+    // Counts only the timers made while this test runs: fake setTimeout/clearTimeout keep their own register, where
+    // the process-wide count (getActiveResourcesInfo) also saw other code's timers come and go and failed under load.
+    // Time still advances with the wall clock, so waitFor polls as usual; the 60 s nak delays never come due.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
+    try {
+      const t = createMemoryTransport({ duplicateWindowMs: 10_000 });
+      await t.ensureStream();
+      let held = 0;
+      await t.consume(spec({ concurrency: 5 }), async (d) => {
+        held++;
+        d.nak(60_000);
+      });
+      for (let i = 0; i < 5; i++) await t.publish(subject, bytes(`m${i}`), { msgId: `m${i}` });
+      await waitFor(() => held === 5);
+      expect(vi.getTimerCount()).toBeGreaterThanOrEqual(5);
+      await t.close();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects a durable reused on another subject, and calls after close', async () => {

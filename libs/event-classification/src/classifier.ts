@@ -42,8 +42,8 @@ const EVIDENCE_SCALE = 3;
 /** A signed percentage ("+18%") or a move word before a percentage ("falling 6%") is how news states a price move. */
 const PCT_MOVE_RULE: Rule = { phrase: '<percent move>', subcategory: 'price_move', weight: 2, tags: {} };
 const MOVES: ReadonlySet<string> = new Set(MOVE_WORDS);
-const SIGNED_PCT_RE = /^[+\-]\d+(?:[.,]\d+)?%$/;
-const PCT_RE = /^[+\-]?(\d+(?:[.,]\d+)?)%$/;
+const SIGNED_PCT_RE = /^[+-]\d+(?:[.,]\d+)?%$/;
+const PCT_RE = /^[+-]?(\d+(?:[.,]\d+)?)%$/;
 
 type Entry =
   | { readonly kind: 'rule'; readonly category: KnownCategory; readonly rule: Rule }

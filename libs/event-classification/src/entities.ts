@@ -12,7 +12,7 @@ import { blankUrls, phraseTokens, tokenize } from './text.ts';
 
 const CASHTAG_RE = /(?<![\w$])\$([A-Za-z]{1,6}(?:\.[A-Za-z]{1,2})?)(?![\w])/g;
 // Not inside a word, a cashtag, a dotted or hyphenated token, or a version such as "BA.5".
-const BARE_RE = /(?<![\w$.&'\-])[A-Z]{2,5}(?![\w&\-]|\.\w)/g;
+const BARE_RE = /(?<![\w$.&'-])[A-Z]{2,5}(?![\w&-]|\.\w)/g;
 const STOP: ReadonlySet<string> = new Set(TICKER_STOP_WORDS);
 const KNOWN: ReadonlySet<string> = new Set(ENTITY_DICTIONARY.map((e) => e.ticker));
 /** StockTwits writes crypto as `$BTC.X`: the suffix marks the asset class, the ticker is BTC. */

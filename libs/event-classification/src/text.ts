@@ -14,7 +14,7 @@ export interface Token {
   readonly start: number;
 }
 
-const TOKEN_RE = /[+\-]?\d[\d.,]*%|[A-Za-z0-9]+(?:[&'.][A-Za-z0-9]+)*/g;
+const TOKEN_RE = /[+-]?\d[\d.,]*%|[A-Za-z0-9]+(?:[&'.][A-Za-z0-9]+)*/g;
 const URL_RE = /\bhttps?:\/\/\S+|\bwww\.\S+/gi;
 
 /** Replaces links with spaces (same length, so offsets stay valid): "t.co/AbC" must not look like words. */
@@ -29,7 +29,7 @@ export function tokenize(text: string): Token[] {
     let raw = m[0];
     let start = m.index;
     // A sign belongs to a number only after a space, a bracket or the start ("+5%", "(-3%)"), not in "Q3-5%".
-    if (/^[+\-]/.test(raw) && start > 0 && !/[\s(]/.test(clean[start - 1] as string)) {
+    if (/^[+-]/.test(raw) && start > 0 && !/[\s(]/.test(clean[start - 1] as string)) {
       raw = raw.slice(1);
       start++;
     }

@@ -23,7 +23,7 @@ function check(bytes: Uint8Array): IngestResult {
   try {
     r = normaliseRaw(bytes, OPTS, TEST_NOW_MS);
   } catch (err) {
-    throw new Error(`threw on ${Buffer.from(bytes.slice(0, 64)).toString('hex')}: ${String(err)}`);
+    throw new Error(`threw on ${Buffer.from(bytes.slice(0, 64)).toString('hex')}: ${String(err)}`, { cause: err });
   }
   if (r.ok) {
     const parsed = NewsItem.safeParse(r.item);

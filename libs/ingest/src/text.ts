@@ -6,8 +6,10 @@
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const LINE_BREAKS = /\r\n?|[\u2028\u2029\u0085]/g;
 /** VT and FF separate words: removing them outright would glue the words together. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const SPACING_CONTROLS = /[\u000B\u000C]/g;
 /** C0 (minus \t and \n), DEL and C1. Removed rather than spaced out so that `ign\u0000ore` cannot dodge the heuristics. */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's job
 const CONTROL_CHARS = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
 /** Zero-width characters, soft hyphen, invisible math operators, Mongolian vowel separator and the tag block (U+E0000-E007F, "ASCII smuggling"). */
 const INVISIBLE_CHARS = /[\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
@@ -18,6 +20,7 @@ const ANY_SPACE = /\s+/g;
 
 /** True when the string has characters that must never reach a key, a header or a log line unescaped. */
 export function hasControlChars(s: string): boolean {
+  // eslint-disable-next-line no-control-regex -- matching control characters is this function's job
   return /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/.test(s);
 }
 

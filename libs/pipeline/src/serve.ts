@@ -37,8 +37,11 @@ export async function serveActor(stage: Stage, opts: ServeOptions): Promise<void
   log.info('stopped');
 }
 
+/** The parts of the process a library may use: signals, exit and stderr. Not `env`: the app reads that and passes it. */
+export type ProcessHooks = Pick<NodeJS.Process, 'on' | 'exit' | 'stderr' | 'exitCode'>;
+
 /** SIGTERM/SIGINT → drain; a second signal exits at once. */
-export function shutdownSignal(proc: NodeJS.Process): Promise<string> {
+export function shutdownSignal(proc: Pick<NodeJS.Process, 'on' | 'exit'>): Promise<string> {
   return new Promise((resolve) => {
     let seen = false;
     const on = (sig: string): void => {
@@ -52,12 +55,13 @@ export function shutdownSignal(proc: NodeJS.Process): Promise<string> {
 }
 
 /**
- * Entry point of an actor app: reads the environment (the one place an app does), then serves until SIGTERM.
- * Exits non-zero on a startup failure so that an orchestrator restarts the container.
+ * Entry point of an actor app: configures from the environment the app read (`HIMARI_CONFIG` names a file, the other
+ * `HIMARI_*` keys override it), then serves until SIGTERM. Exits non-zero on a startup failure so that an orchestrator
+ * restarts the container.
  */
-export async function runActorProcess(stage: Stage, proc: NodeJS.Process): Promise<void> {
+export async function runActorProcess(stage: Stage, env: Readonly<Record<string, string | undefined>>, proc: ProcessHooks): Promise<void> {
   try {
-    const config = loadConfig({ file: proc.env['HIMARI_CONFIG'], env: proc.env });
+    const config = loadConfig({ file: env['HIMARI_CONFIG'], env });
     const log = createLogger({ name: stage, level: config.observability.log_level });
     await serveActor(stage, { config, log, shutdown: shutdownSignal(proc) });
   } catch (err) {

@@ -32,7 +32,6 @@ import type { BackendName } from './backend.ts';
 import { buildFromStore } from './build-index.ts';
 import type { DocStore } from './store.ts';
 import {
-  createIndex,
   effectiveKind,
   loadIndex,
   type BuildSpec,

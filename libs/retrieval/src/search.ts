@@ -50,8 +50,8 @@ export class Searcher {
       if (selective && matching <= this.cfg.exact_filter_limit) return this.exactScan(query, o, minSim);
     }
     let fetch = Math.min(total, Math.max(o.k * this.cfg.oversample, o.k + 8));
-    let out: ScoredDoc[] = [];
-    let belowThreshold = false;
+    let out: ScoredDoc[];
+    let belowThreshold: boolean;
     for (;;) {
       const hits = this.index.search(query, fetch);
       const docs = this.store.getMany(hits.rowids);

@@ -9,7 +9,7 @@
  * Every index file is written by its caller's atomic protocol (see index-manager.ts); none of them is executable.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadHnswlib, probeFaiss, type BackendName, type BruteIndex, type FaissIndex, type HnswIndex } from './backend.ts';
+import { loadHnswlib, probeFaiss, type BackendName, type FaissIndex, type HnswIndex } from './backend.ts';
 
 export type IndexKind = 'flat' | 'ivf' | 'hnsw';
 

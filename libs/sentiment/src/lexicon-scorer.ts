@@ -167,7 +167,7 @@ interface Hit {
   readonly valence: number;
 }
 
-const SIGNED_PERCENT_RE = /^[+\-]\d+(?:\.\d+)?%$/;
+const SIGNED_PERCENT_RE = /^[+-]\d+(?:\.\d+)?%$/;
 const NUMBER_RE = /^\d[\d.,]*%?$/;
 
 interface Patterns {

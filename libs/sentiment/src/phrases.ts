@@ -7,10 +7,10 @@
 /** A word's comparable parts: lower case, edge punctuation and possessive 's removed, split at inner hyphens. */
 export function wordParts(word: string): string[] {
   let t = word.toLowerCase().replace(/[\u2018\u2019]/g, "'");
-  t = t.replace(/^[^a-z0-9+\-]+/, '').replace(/[^a-z0-9%]+$/, '');
+  t = t.replace(/^[^a-z0-9+-]+/, '').replace(/[^a-z0-9%]+$/, '');
   if (t.endsWith("'s")) t = t.slice(0, -2);
   // A sign belongs to a number ("+18%"); elsewhere it is punctuation.
-  if (/^[+\-]+(?![0-9])/.test(t)) t = t.replace(/^[+\-]+/, '');
+  if (/^[+-]+(?![0-9])/.test(t)) t = t.replace(/^[+-]+/, '');
   if (t === '') return [];
   return t.split(/(?<=[a-z0-9])-(?=[a-z0-9])/);
 }

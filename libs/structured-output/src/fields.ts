@@ -154,7 +154,7 @@ export function validateFields(raw: Record<string, unknown>, opts: { textual?: b
 }
 
 function normKey(k: string): string {
-  return k.toLowerCase().replace(/[\s_\-]/g, '');
+  return k.toLowerCase().replace(/[\s_-]/g, '');
 }
 
 /** The first key naming each field wins, an exact name before an alias. Unknown keys are reported, not fatal. */
@@ -317,7 +317,7 @@ function readEnum<T extends string>(
     const key = v
       .trim()
       .toLowerCase()
-      .replace(/[\s\-]+/g, '_');
+      .replace(/[\s-]+/g, '_');
     const mapped = lookup(words, key);
     if (mapped !== undefined) {
       if (mapped !== v) repairs.push(`enum_synonym:${field}`);

@@ -34,7 +34,7 @@ const ANY_KEY = /["'\u201c\u2018]?[A-Za-z_$][\w$-]*["'\u201d\u2019]?\s*:/;
 
 export function parseModelOutput(text: string): ParseResult {
   if (typeof text !== 'string') return { ok: false, code: 'empty', reason: 'model output is not text', repairs: [] };
-  const trimmed = text.replace(/[\ufeff\u200b\u200c\u200d\u2060]/g, '').trim();
+  const trimmed = text.replace(/\ufeff|\u200b|\u200c|\u200d|\u2060/g, '').trim();
   if (trimmed === '') {
     return {
       ok: false,
