@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.ts')).serveCommand,
   features: async () => (await import('./commands/features.ts')).featuresCommand,
   tap: async () => (await import('./commands/tap.ts')).tapCommand,
+  dlq: async () => (await import('./commands/dlq.ts')).dlqCommand,
   train: async () => (await import('./commands/train.ts')).trainCommand,
   eval: async () => (await import('./commands/eval.ts')).evalCommand,
   rag: async () => (await import('./commands/rag.ts')).ragCommand,
@@ -36,6 +37,11 @@ Usage:
       The market regime J2 reads into its chains' market context (set by the decision engine or an operator).
   himari tap [SUBJECT] [--nats URL] [--prefix NAME] [--from-start] [--count N]
       Print decoded bus traffic (default: every subject of the deployment).
+  himari dlq list|show ID|replay|purge [--stage S] [--code C] [--since T] [--ids ID,...] [--dry-run] [--yes]
+      Dead letters of a distributed deployment: list (a table, or JSON lines when piped), show one with its
+      original, replay to the stage's input after a fix, purge (asks; --yes for scripts).
+  himari dlq rejects --rejects FILE --input FILE [--stage S] [--code C]
+      The input lines behind an embedded run's rejects, to replay with: himari run --input -
   himari train sentiment|events [--data FILE] [--out FILE] [--seed N]
       Train the project's own sentiment or event model (deterministic; the committed models by default).
   himari eval sentiment|events|retrieval --data FILE [--model FILE] [--json FILE] [--markdown FILE]

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryTransport, type MemoryTransport } from '@himari/bus';
 import { waitFor } from '@himari/bus/testing';
-import { busNames, decodeAs, decodeRaw, encode, NewsItem, Rejection, Stage, Topic } from '@himari/contracts';
+import { busNames, decodeAs, decodeRaw, encode, NewsItem, Rejection, ReplayHeader, Stage, Topic } from '@himari/contracts';
 import { silentLogger } from '@himari/observability';
 import { ActorRunner } from './runner.ts';
 import type { ActorDefinition, HandlerOutcome, InputBinding } from './types.ts';
@@ -80,6 +80,24 @@ describe('ActorRunner', () => {
     expect(Buffer.from(dl.find((d) => d.msg_id === 'raw-junk')!.payload)).toEqual(Buffer.from(junk));
     expect(dl.find((d) => d.msg_id === 'raw-partial')!.reason).toMatch(/text/);
     expect(calls).toBe(0);
+  });
+
+  it('a replayed item that fails again keeps its replay headers on its next dead letter; others carry none', async () => {
+    await start(actor(async (n) => ({ kind: 'reject', code: 'poison', reason: `no ${n.id}` })));
+    const history = { [ReplayHeader.count]: '2', [ReplayHeader.previous]: '4,9', [ReplayHeader.firstSeen]: '1700000000000' };
+    await transport.publish(names.subject(Topic.newsRaw), encode(news('a')), {
+      msgId: 'replay:x:9:1',
+      headers: { ...history, Other: 'x' },
+    });
+    await transport.publish(names.subject(Topic.newsRaw), encode(news('b')), { msgId: 'raw-b' });
+    const stored: { msgId: string; headers: Readonly<Record<string, string>> }[] = [];
+    await waitFor(async () => {
+      stored.length = 0;
+      await transport.readStored(names.deadLetter(Stage.ingestor), (m) => stored.push(m));
+      return stored.length === 2;
+    }, 2000);
+    expect(stored.find((m) => m.msgId === 'dlq:ingestor:replay:x:9:1')!.headers).toEqual(history);
+    expect(stored.find((m) => m.msgId === 'dlq:ingestor:raw-b')!.headers).toEqual({});
   });
 
   it('retries a retryable failure with backoff and succeeds without a duplicate output', async () => {

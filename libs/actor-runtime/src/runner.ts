@@ -1,4 +1,4 @@
-import { encode, formatIssues, TOPIC_SCHEMAS, type Rejection, type Stage } from '@himari/contracts';
+import { encode, formatIssues, ReplayHeader, TOPIC_SCHEMAS, type Rejection, type Stage } from '@himari/contracts';
 import type { Delivery, Subscription, Transport } from '@himari/bus';
 import { createActorMetrics, type ActorMetrics } from '@himari/observability';
 import {
@@ -332,10 +332,23 @@ export class ActorRunner {
       ...(newsId !== undefined ? { news_id: newsId } : {}),
     };
     const id = d.msgId || `seq-${d.seq}`;
+    const history = replayHistory(d);
     await this.transport.publish(this.opts.names.deadLetter(this.actor.stage), encode(rejection), {
       msgId: `dlq:${this.actor.stage}:${id}`,
+      ...(history ? { headers: history } : {}),
     });
     d.term();
     this.metrics.deadLettered.inc({ stage: this.actor.stage, topic: input.topic, code });
   }
+}
+
+/** A replayed item that fails again goes back to the DLQ with its replay count and earlier dead letters. */
+function replayHistory(d: Delivery): Record<string, string> | undefined {
+  if (d.headers[ReplayHeader.count] === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const h of Object.values(ReplayHeader)) {
+    const v = d.headers[h];
+    if (v !== undefined) out[h] = v;
+  }
+  return out;
 }

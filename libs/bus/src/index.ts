@@ -3,3 +3,5 @@ export { createMemoryTransport, subjectMatches } from './memory.ts';
 export type { MemoryTransport, MemoryTransportOptions } from './memory.ts';
 export { connectNatsTransport, deleteStream } from './nats.ts';
 export type { NatsTransport, NatsTransportOptions } from './nats.ts';
+export { openStreamBrowser, BusUnreachableError } from './stream-browser.ts';
+export type { StoredMessage, StreamBrowser, StreamBrowserOptions } from './stream-browser.ts';

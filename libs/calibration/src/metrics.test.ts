@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { expectedCalibrationError, maxCalibrationError, reliabilityBins } from './metrics.ts';
+import {
+  brierDecomposition,
+  brierScore,
+  calibrationSummary,
+  confidenceAuc,
+  expectedCalibrationError,
+  maxCalibrationError,
+  reliabilityBins,
+  sharpness,
+} from './metrics.ts';
 import { overconfident, overconfidentRate, synthetic } from './testing.ts';
 import { CalibrationInputError } from './validate.ts';
 
@@ -52,5 +61,66 @@ describe('reliability, ECE and MCE', () => {
     expect(() => expectedCalibrationError([], [])).toThrow(CalibrationInputError);
     expect(() => expectedCalibrationError([1.2], [1])).toThrow(CalibrationInputError);
     expect(() => reliabilityBins([0.5], [1], 0)).toThrow(CalibrationInputError);
+  });
+});
+
+describe('Brier score, its decomposition, AUC and sharpness (hand-computed)', () => {
+  // Four signals in two bins of 2 (bins = 2: [0, 0.5) and [0.5, 1]):
+  // conf 0.2, 0.2 with outcomes 0, 1 -> bin 0: mean conf 0.2, hit rate 0.5
+  // conf 0.8, 0.8 with outcomes 1, 1 -> bin 1: mean conf 0.8, hit rate 1.0
+  const conf = [0.2, 0.2, 0.8, 0.8];
+  const y = [0, 1, 1, 1] as const;
+
+  it('computes the Brier score', () => {
+    // (0.04 + 0.64 + 0.04 + 0.04) / 4 = 0.19
+    expect(brierScore(conf, y)).toBeCloseTo(0.19, 12);
+  });
+
+  it('decomposes it: reliability - resolution + uncertainty', () => {
+    const d = brierDecomposition(conf, y, 2);
+    // base rate 0.75; uncertainty 0.75 * 0.25 = 0.1875
+    expect(d.base_rate).toBeCloseTo(0.75, 12);
+    expect(d.uncertainty).toBeCloseTo(0.1875, 12);
+    // reliability = 0.5 * (0.2 - 0.5)^2 + 0.5 * (0.8 - 1)^2 = 0.045 + 0.02 = 0.065
+    expect(d.reliability).toBeCloseTo(0.065, 12);
+    // resolution = 0.5 * (0.5 - 0.75)^2 + 0.5 * (1 - 0.75)^2 = 0.03125 + 0.03125 = 0.0625
+    expect(d.resolution).toBeCloseTo(0.0625, 12);
+    // one confidence value per bin: nothing left over
+    expect(d.reliability - d.resolution + d.uncertainty).toBeCloseTo(0.19, 12);
+    expect(d.residual).toBeCloseTo(0, 12);
+  });
+
+  it('computes the AUC of confidence for a right direction, ties counting half', () => {
+    // right: 0.2, 0.8, 0.8; wrong: 0.2. Pairs (right, wrong): (0.2,0.2) tie = 0.5, (0.8,0.2) = 1, (0.8,0.2) = 1 -> 2.5 / 3
+    expect(confidenceAuc(conf, y)).toBeCloseTo(2.5 / 3, 12);
+    expect(confidenceAuc([0.3, 0.9], [1, 1])).toBe(null);
+    expect(confidenceAuc([0.1, 0.9], [0, 1])).toBe(1);
+  });
+
+  it('measures sharpness and says in words when confidence collapsed to the base rate', () => {
+    const s = sharpness(conf, 2);
+    expect(s.histogram.map((b) => b.count)).toEqual([2, 2]);
+    expect(s.std).toBeCloseTo(0.3, 12);
+    expect(s.top_bin_share).toBe(0.5);
+
+    // 100 signals all at 0.52, 52 right: perfectly calibrated on average (ECE 0), no information.
+    const flat = Array.from({ length: 100 }, () => 0.52);
+    const hits = Array.from({ length: 100 }, (_, i) => (i < 52 ? 1 : 0)) as (0 | 1)[];
+    const collapsed = calibrationSummary(flat, hits);
+    expect(collapsed.collapsed).toBe(true);
+    expect(collapsed.auc).toBe(0.5);
+    expect(collapsed.resolution).toBe(0);
+    expect(collapsed.verdict).toMatch(/^Calibration collapsed confidence to the base rate \(52\.0%\)/);
+
+    const informative = calibrationSummary(conf, y, 2);
+    expect(informative.collapsed).toBe(false);
+    expect(informative.informative).toBe(true);
+    // Spread out over two bins but unrelated to the outcome: no information, yet not bunched at the base rate.
+    const spread = calibrationSummary([0.2, 0.2, 0.8, 0.8], [0, 1, 0, 1], 2);
+    expect(spread.auc).toBe(0.5);
+    expect(spread.informative).toBe(false);
+    expect(spread.collapsed).toBe(false);
+    expect(spread.verdict).toMatch(/^Confidence carries \(almost\) no information .*although it is spread out/);
+    expect(informative.verdict).toMatch(/^Confidence carries information: AUC 0\.833/);
   });
 });

@@ -229,6 +229,22 @@ export const Rejection = z.object({
 });
 export type Rejection = z.infer<typeof Rejection>;
 
+/** A dead letter re-published to its stage's input by `himari dlq replay`: the audit trail of re-drives. */
+export const DeadLetterReplay = z.object({
+  v: z.literal(1),
+  stage: z.enum(STAGES as [string, ...string[]]),
+  /** Stream sequence of the dead letter that was replayed. */
+  dlq_seq: z.number().int().positive(),
+  /** The input subject it went back to and the fresh message id it went with. */
+  subject: z.string(),
+  msg_id: z.string(),
+  /** 1 on the item's first replay; counts across the item's earlier dead letters too. */
+  replay_count: z.number().int().positive(),
+  news_id: z.string().optional(),
+  at: epochMs,
+});
+export type DeadLetterReplay = z.infer<typeof DeadLetterReplay>;
+
 /** J3 request-reply. */
 export const RagSearchRequest = z.object({
   v: z.literal(1),

@@ -58,6 +58,10 @@ export interface BusNames {
   deadLetter(stage: Stage): string;
   /** All dead letters: `<prefix>.v1.dlq.>`. */
   readonly deadLetterAll: string;
+  /** Records of dead letters re-driven by `himari dlq replay`: `<prefix>.v1.replayed.<stage>` (outside `dlq.>`). */
+  replayed(stage: Stage): string;
+  /** All replay records: `<prefix>.v1.replayed.>`. */
+  readonly replayedAll: string;
   /** Durable consumer name of a stage on a topic. */
   durable(stage: Stage, topic: Topic): string;
   /** Request-reply subjects live outside the stream: a stream would otherwise answer requests with its own ack. */
@@ -79,6 +83,8 @@ export function busNames(prefix = 'himari'): BusNames {
     subject: (topic) => `${base}.${topic}`,
     deadLetter: (stage) => `${base}.dlq.${stage}`,
     deadLetterAll: `${base}.dlq.>`,
+    replayed: (stage) => `${base}.replayed.${stage}`,
+    replayedAll: `${base}.replayed.>`,
     durable: (stage, topic) => `${p}_${stage}_${topic}`.replace(/[.\s]/g, '_'),
     ragSearch: `${p}.rpc.v${WIRE_VERSION}.rag.search`,
     ragGround: `${p}.rpc.v${WIRE_VERSION}.rag.ground`,
@@ -86,6 +92,20 @@ export function busNames(prefix = 'himari'): BusNames {
     featuresRead: `${p}.rpc.v${WIRE_VERSION}.features.read`,
   };
 }
+
+/**
+ * Headers a replayed dead letter travels with; the actor runtime copies them onto the item's next dead letter, so an
+ * item that fails again keeps its history.
+ */
+export const ReplayHeader = {
+  /** How many times this item has been re-driven from the DLQ (1 on the first replay). */
+  count: 'Himari-Replay-Count',
+  /** Stream sequences of the item's earlier dead letters, oldest first, comma-separated. */
+  previous: 'Himari-Replay-Previous',
+  /** Epoch ms of the item's first dead letter. */
+  firstSeen: 'Himari-Replay-First-Seen',
+} as const;
+export type ReplayHeader = (typeof ReplayHeader)[keyof typeof ReplayHeader];
 
 /** Asset symbols become part of Redis keys: bounded, no separators, no control characters. */
 export const ASSET_RE = /^[A-Z0-9][A-Z0-9._\-/]{0,31}$/;

@@ -66,6 +66,18 @@ export function chainOutputSchema(bounds: ChainBounds): OutputSchema {
   };
 }
 
+/**
+ * The most tokens a complete chain can need under the schema's bounds: five steps of three strings at their longest,
+ * the factors, the signal fields with the longest reasoning, JSON keys and quotes, at 3 characters a token (a
+ * conservative rate for JSON and short English words). `llm.cot.max_tokens` below this can cut a chain before its
+ * conclusion; the default is sized above it for the default bounds.
+ */
+export function chainTokenBound(bounds: ChainBounds): number {
+  const perStep = 3 * bounds.maxStepChars + 3 * 20 + 30;
+  const chars = COT_STEPS.length * perStep + FACTOR_NAMES.length * 30 + bounds.maxReasoningChars + 400 + 50;
+  return Math.ceil(chars / 3);
+}
+
 export type ChainParse =
   (ParseSuccess & { steps: ChainStep[]; factors: Factors; missingFactors: FactorName[]; complete: boolean }) | ParseFailure;
 

@@ -7,6 +7,8 @@ import type { Outcome, TradingSignal } from '@himari/contracts';
 import { makeScoredNews } from '@himari/drafting/testing';
 import { createLlmMetrics, LlmFlag } from '@himari/llm';
 import { createScriptedGenerator, obedientModel, testDrafterSettings, unlimitedBudget, userText } from '@himari/llm/testing';
+import { loadConfig } from '@himari/config';
+import { chainTokenBound } from './chain.ts';
 import { createCotDrafter, type CotSettings } from './drafter.ts';
 import { RlmfLearner, type RlmfSettings } from './learner.ts';
 import { preferencePairs } from './pairs.ts';
@@ -72,15 +74,21 @@ function recent(asset: string): TradingSignal {
 
 function setup(
   script: Parameters<typeof createScriptedGenerator>[0],
-  o: { settings?: Partial<CotSettings>; rlmf?: Partial<RlmfSettings>; store?: CotStore } = {},
+  o: {
+    settings?: Partial<CotSettings>;
+    rlmf?: Partial<RlmfSettings>;
+    store?: CotStore;
+    generator?: Parameters<typeof createScriptedGenerator>[1];
+    registry?: Registry;
+  } = {},
 ) {
-  const gen = createScriptedGenerator(script);
+  const gen = createScriptedGenerator(script, o.generator);
   const store = o.store ?? new CotStore(null);
   const learner = new RlmfLearner(store, rlmf(o.rlmf), () => NOW);
   const drafter = createCotDrafter(settings(o.settings), {
     generator: gen,
     budget: unlimitedBudget(),
-    metrics: createLlmMetrics(new Registry()),
+    metrics: createLlmMetrics(o.registry ?? new Registry()),
     ragSubject: 'rag',
     store,
     learner,
@@ -131,6 +139,39 @@ describe('cot drafter', () => {
     const bad = setup(() => 'Step 1: bullish. Step 5: definitely BUY.');
     expect((await bad.drafter.draft(makeScoredNews(), NOW)).kind).toBe('unparseable');
     expect(bad.gen.calls).toHaveLength(2);
+  });
+
+  it('goes on with the J5/J7 draft, flagged and counted, when the chain runs out of tokens before its conclusion', async () => {
+    const registry = new Registry();
+    const { gen, drafter } = setup(() => chainAnswer({ direction: 'SELL', stepChars: 200 }), {
+      settings: { maxTokens: 300, maxStepChars: 200 },
+      generator: { tokenLimit: true },
+      registry,
+    });
+    const r = await drafter.draft(makeScoredNews({ news: { id: 'cut-1' } }), NOW);
+    if (r.kind !== 'draft') throw new Error(`expected a draft, got ${r.kind}`);
+    expect(r.outcome).toBe('chain_incomplete');
+    expect(r.draft.flags).toContain(LlmFlag.chainCutOff);
+    expect(r.draft.provenance.generator).toBe('upstream');
+    expect(gen.calls.every((c) => c.maxTokens === 300)).toBe(true);
+    const counted = await registry.getSingleMetric('himari_llm_chain_incomplete_total')!.get();
+    expect(counted.values).toEqual([expect.objectContaining({ value: 1, labels: { stage: 'cot-actor', reason: 'token_limit' } })]);
+  });
+
+  it('sizes the default token limit so that five steps at their longest, and the conclusion, fit', async () => {
+    const cot = loadConfig({ env: {} }).llm.cot;
+    const bound = chainTokenBound({ maxStepChars: cot.max_step_chars, maxReasoningChars: cot.max_reasoning_chars });
+    expect(cot.max_tokens).toBeGreaterThanOrEqual(bound);
+    // A model that fills every step and the reasoning to the limit, at 3 characters a token, still concludes.
+    const { drafter } = setup(
+      () => chainAnswer({ direction: 'BUY', stepChars: cot.max_step_chars, reasoningChars: cot.max_reasoning_chars }),
+      {
+        settings: { maxTokens: cot.max_tokens, maxStepChars: cot.max_step_chars, maxReasoningChars: cot.max_reasoning_chars },
+        generator: { tokenLimit: true, charsPerToken: 3 },
+      },
+    );
+    const r = await drafter.draft(makeScoredNews({ news: { id: 'fits-1' } }), NOW);
+    expect(r.kind === 'draft' && r.outcome).toBe('llm');
   });
 
   it('takes the majority of sampled chains and discounts the confidence by the disagreement', async () => {

@@ -18,6 +18,7 @@ import {
   ragHold,
   retrievalFor,
   claimsFor,
+  upstreamWith,
   withBudget,
   type DraftOutcome,
   type DrafterDeps,
@@ -132,6 +133,15 @@ export function createCotDrafter(s: CotSettings, deps: CotDeps): CotDrafter {
       const parsed = outs.flatMap((o) => (o.ok ? [{ chain: o.parsed, text: o.text }] : []));
       if (parsed.length === 0) {
         const failure = outs.find((o) => !o.ok);
+        // A chain that ran out of room before its conclusion is not a poison message: the news still deserves a
+        // signal, so the J5/J7 draft goes on and says why (the five steps come before the conclusion in the schema).
+        const hitLimit = results.some((r) => r.finishReason === 'length');
+        if (hitLimit || (failure && !failure.ok && failure.failure.code === 'truncated')) {
+          deps.metrics.chainIncomplete.inc({ stage, reason: hitLimit ? 'token_limit' : 'truncated' });
+          deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome: 'chain_incomplete' });
+          const flags = [...rag.flags, LlmFlag.chainCutOff, ...(reasked ? [LlmFlag.reasked] : [])];
+          return { kind: 'draft', draft: upstreamWith(scored, stage, nowMs, flags), outcome: 'chain_incomplete' };
+        }
         const reason = failure && !failure.ok ? failure.failure.reason : 'no sample';
         deps.metrics.unparseable.inc({ stage, code: failure && !failure.ok ? failure.failure.code : 'invalid' });
         deps.metrics.items.inc({ stage, backend: deps.generator.kind, outcome: 'unparseable' });

@@ -1,6 +1,7 @@
 export {
   FACTOR_NAMES,
   chainOutputSchema,
+  chainTokenBound,
   parseChain,
   type ChainBounds,
   type ChainParse,

@@ -41,13 +41,16 @@ describe('draftFromUpstream', () => {
     expect(d.reasoning).toContain('J7 rules@1 (earnings/beat, impact high)');
   });
 
+  // J5 alone: the event judgement is off, or the fixture's "beats estimates" would set BUY at any compound.
+  const j5Only = { eventJudgement: false } as const;
+
   it('holds below the direction threshold and follows the sign at or above it', () => {
     const at = (compound: number, threshold?: number) =>
       draftFromUpstream(
         makeScoredNews({ sentiment: { compound } }),
         'cot-actor',
         NOW,
-        threshold === undefined ? {} : { directionThreshold: threshold },
+        threshold === undefined ? j5Only : { ...j5Only, directionThreshold: threshold },
       ).direction;
     expect(at(0.14)).toBe(0);
     expect(at(-0.14)).toBe(0);
@@ -56,16 +59,48 @@ describe('draftFromUpstream', () => {
     expect(at(0.3, 0.5)).toBe(0);
     expect(at(-0.6, 0.5)).toBe(-1);
     expect(at(0)).toBe(0);
-    expect(draftFromUpstream(makeScoredNews({ sentiment: { compound: 0.1 } }), 'opt-actor', NOW).reasoning).toMatch(
+    expect(draftFromUpstream(makeScoredNews({ sentiment: { compound: 0.1 } }), 'opt-actor', NOW, j5Only).reasoning).toMatch(
       /HOLD because \|compound\| 0\.100 is below 0\.150/,
     );
     expect(() => directionFromCompound(0.5, 2)).toThrow(RangeError);
   });
 
   it('holds when J5 labels the text neutral, whatever the compound', () => {
-    const d = draftFromUpstream(makeScoredNews({ sentiment: { compound: 0.2, label: 'neutral' } }), 'opt-actor', NOW);
+    const d = draftFromUpstream(makeScoredNews({ sentiment: { compound: 0.2, label: 'neutral' } }), 'opt-actor', NOW, j5Only);
     expect(d.direction).toBe(0);
     expect(d.reasoning).toMatch(/HOLD because J5 labels the text neutral/);
+  });
+
+  it("lets the headline's event and the asset's side of it set the direction, and flags the change", () => {
+    const sell = { label: 'positive', compound: 0.6, probabilities: { positive: 0.8, negative: 0.1, neutral: 0.1 } } as const;
+    const d = draftFromUpstream(
+      makeScoredNews({
+        news: { text: 'US Treasury yields jump after hotter-than-expected inflation data', asset: 'TLT' },
+        sentiment: sell,
+      }),
+      'cot-actor',
+      NOW,
+    );
+    expect(d.direction).toBe(-1);
+    expect(d.sentiment).toBeLessThan(-0.15);
+    expect(d.flags).toContain(DraftFlag.eventPolarity);
+    expect(d.reasoning).toMatch(/SELL for TLT \(bond\) by the event rule .*where J5 alone gave BUY/);
+    // Agreeing with J5 changes nothing and adds no flag.
+    const same = draftFromUpstream(makeScoredNews(), 'opt-actor', NOW);
+    expect(same.direction).toBe(1);
+    expect(same.sentiment).toBe(0.42);
+    expect(same.flags).not.toContain(DraftFlag.eventPolarity);
+    // No event found: J5 decides, as before.
+    const plain = draftFromUpstream(
+      makeScoredNews({
+        news: { text: 'Apple holds its annual meeting for shareholders in Cupertino' },
+        sentiment: { compound: -0.3, label: 'negative' },
+      }),
+      'opt-actor',
+      NOW,
+    );
+    expect(plain.direction).toBe(-1);
+    expect(plain.flags).not.toContain(DraftFlag.eventPolarity);
   });
 
   it('computes confidence_raw as p_win × (0.5 + 0.5 × category_confidence)', () => {

@@ -4,9 +4,11 @@
  *   signal says so in its provenance (`generator: upstream`, model `none`), its flags (`no_llm`) and its reasoning;
  * - assembleDraft: a language model answered and J6 parsed it; model fields win, J5/J7 fill what the model left out.
  */
-import { DraftSignal, SOURCE_SUMMARY_CHARS, type Provenance, type ScoredNews, type ScorerKind } from '@himari/contracts';
+import { DraftSignal, SOURCE_SUMMARY_CHARS, type Direction, type Provenance, type ScoredNews, type ScorerKind } from '@himari/contracts';
+import { judge, type Judgement } from '@himari/judgement';
 import { directionToNumber, type ExtractedSignal } from '@himari/structured-output';
 import {
+  clamp01,
   DEFAULT_DIRECTION_THRESHOLD,
   directionFromCompound,
   eventLabel,
@@ -31,6 +33,11 @@ export const DraftFlag = {
   llmOutputTruncated: 'llm_output_truncated',
   /** Timeframe or magnitude was missing or unreadable in the model's output and came from J7's rules instead. */
   llmFieldFromUpstream: 'llm_field_from_upstream',
+  /**
+   * The event judgement (@himari/judgement) set a direction other than J5's: the event and the asset's side of it
+   * (a lawsuit's loser, a bond fund against rising yields, a stablecoin off its peg) outweighed the sentence's mood.
+   */
+  eventPolarity: 'event_polarity',
 } as const;
 
 export class DraftingError extends Error {
@@ -44,6 +51,11 @@ const MAX_REASONING = 4000;
 export interface DraftOptions {
   /** |compound| below this drafts HOLD. @default 0.15 (see DEFAULT_DIRECTION_THRESHOLD) */
   directionThreshold?: number;
+  /**
+   * Read the headline's event for the named asset (@himari/judgement) and let it set the direction where it finds
+   * one; false: J5's compound alone decides, as before the judgement existed. @default true
+   */
+  eventJudgement?: boolean;
 }
 
 export function draftFromUpstream(scored: ScoredNews, actor: DraftingActor, nowMs: number, opts: DraftOptions = {}): DraftSignal {
@@ -51,13 +63,18 @@ export function draftFromUpstream(scored: ScoredNews, actor: DraftingActor, nowM
   const threshold = opts.directionThreshold ?? DEFAULT_DIRECTION_THRESHOLD;
   // The scorer's own label has the last word: a compound past the threshold that J5 still calls neutral stays HOLD,
   // so a signal never says BUY on text its sentiment model judged neutral.
-  const direction = sentiment.label === 'neutral' ? 0 : directionFromCompound(sentiment.compound, threshold);
+  const j5: Direction = sentiment.label === 'neutral' ? 0 : directionFromCompound(sentiment.compound, threshold);
+  const j = opts.eventJudgement === false ? null : judge({ text: news.text, asset: news.asset });
+  const overrides = j !== null && j.direction !== null && j.direction !== j5;
+  const direction: Direction = overrides ? (j.direction as Direction) : j5;
+  const flags = [...news.flags, DraftFlag.noLlm];
+  if (overrides) flags.push(DraftFlag.eventPolarity);
   return finish({
     ...common(scored, nowMs),
-    sentiment: sentiment.compound,
+    sentiment: overrides ? judgedSentiment(direction, sentiment.compound, j.strength) : sentiment.compound,
     direction,
-    confidence_raw: rawConfidence(sentiment, event),
-    reasoning: upstreamReasoning(scored, direction, threshold),
+    confidence_raw: overrides ? judgedConfidence(j.strength, event.category_confidence) : rawConfidence(sentiment, event),
+    reasoning: upstreamReasoning(scored, direction, threshold, overrides ? { judgement: j, j5 } : null),
     entities: uniqueStrings(event.entities),
     events: [eventLabel(event)],
     timeframe: timeframeFromEvent(event),
@@ -71,8 +88,26 @@ export function draftFromUpstream(scored: ScoredNews, actor: DraftingActor, nowM
       sentiment_model: sentimentModelId(sentiment),
       event_classifier: event.classifier,
     },
-    flags: uniqueStrings([...news.flags, DraftFlag.noLlm]),
+    flags: uniqueStrings(flags),
   });
+}
+
+/**
+ * The sentiment of a judged draft keeps J5's strength but takes the judged sign, and is at least as strong as the
+ * rule (0.25 for a weak cue, 0.75 for a stated move), so sentiment and direction never disagree; HOLD reads 0.
+ */
+function judgedSentiment(direction: Direction, compound: number, strength: number): number {
+  if (direction === 0) return 0;
+  return direction * Math.max(Math.abs(compound), 0.25 + 0.5 * strength);
+}
+
+/**
+ * J5's class probability says nothing about a direction it did not choose, so a judged draft's raw confidence comes
+ * from the rule's strength (0.5 for a weak cue up to 0.85 for a stated move), scaled by J7's certainty as in
+ * rawConfidence. Raw, like every draft's: J4 maps it to a hit rate.
+ */
+function judgedConfidence(strength: number, categoryConfidence: number): number {
+  return clamp01((0.5 + 0.35 * strength) * (0.5 + 0.5 * categoryConfidence));
 }
 
 /** What the LLM actor knows about its own model; the upstream model names are taken from the ScoredNews. */
@@ -161,11 +196,23 @@ export function sourceSummary(text: string): string {
   return `${cut > SOURCE_SUMMARY_CHARS / 2 ? head.slice(0, cut) : head}…`;
 }
 
-function upstreamReasoning(scored: ScoredNews, direction: -1 | 0 | 1, threshold: number): string {
-  const { event, sentiment } = scored;
+const WORD: Record<Direction, string> = { 1: 'BUY', 0: 'HOLD', [-1]: 'SELL' };
+
+function upstreamReasoning(
+  scored: ScoredNews,
+  direction: Direction,
+  threshold: number,
+  judged: { judgement: Judgement; j5: Direction } | null,
+): string {
+  const { event, sentiment, news } = scored;
   const c = fixed(sentiment.compound);
-  const why =
-    direction === 0 && sentiment.label === 'neutral' && Math.abs(sentiment.compound) >= threshold
+  const why = judged
+    ? `${WORD[direction]} for ${news.asset} (${judged.judgement.role}) by the event rule ${judged.judgement.rule}` +
+      (judged.judgement.evidence.length > 0
+        ? ` [${judged.judgement.evidence.map((e) => `${e.id} ${e.score > 0 ? '+' : ''}${e.score}`).join(', ')}]`
+        : '') +
+      `, where J5 alone gave ${WORD[judged.j5]}`
+    : direction === 0 && sentiment.label === 'neutral' && Math.abs(sentiment.compound) >= threshold
       ? `HOLD because J5 labels the text neutral`
       : direction === 0
         ? `HOLD because |compound| ${fixed(Math.abs(sentiment.compound), 3)} is below ${fixed(threshold, 3)}`

@@ -57,7 +57,7 @@ export interface DrafterDeps {
 }
 
 export type DraftOutcome =
-  | { kind: 'draft'; draft: DraftSignal; outcome: 'llm' | 'budget_shed' | 'backend_error' | 'rag_hold' }
+  | { kind: 'draft'; draft: DraftSignal; outcome: 'llm' | 'budget_shed' | 'backend_error' | 'rag_hold' | 'chain_incomplete' }
   | { kind: 'unparseable'; reason: string }
   /** Retryable backend failure under `on_backend_error: retry`: throw it so the runtime naks. */
   | { kind: 'retry'; error: LlmError };

@@ -34,5 +34,10 @@ export const LlmFlag = {
   samplesDisagree: 'cot_samples_disagree',
   /** The chain's reasoning steps were missing or incomplete; the conclusion was still readable. */
   chainIncomplete: 'cot_chain_incomplete',
+  /**
+   * The chain ran out of room (the token limit, or an answer cut before its conclusion) and no conclusion could be
+   * read: the J5/J7 draft went on instead of a dead letter.
+   */
+  chainCutOff: 'llm_chain_incomplete',
 } as const;
 export type LlmFlag = (typeof LlmFlag)[keyof typeof LlmFlag];

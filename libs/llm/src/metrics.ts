@@ -5,7 +5,7 @@
 import { Counter, Histogram, Registry, type Metric } from 'prom-client';
 
 export interface LlmMetrics {
-  /** Items by what happened: `llm`, `unparseable`, `backend_error`, `budget_shed`, `rag_hold`, `upstream`. */
+  /** Items by what happened: `llm`, `unparseable`, `backend_error`, `budget_shed`, `rag_hold`, `chain_incomplete`, `upstream`. */
   items: Counter<'stage' | 'backend' | 'outcome'>;
   unparseable: Counter<'stage' | 'code'>;
   reasks: Counter<'stage'>;
@@ -17,6 +17,8 @@ export interface LlmMetrics {
   claims: Counter<'stage' | 'status'>;
   ungroundedClaims: Counter<'stage'>;
   policyUpdates: Counter<'stage'>;
+  /** Chains cut off before a readable conclusion, drafted from J5/J7 instead (flag `llm_chain_incomplete`), by reason. */
+  chainIncomplete: Counter<'stage' | 'reason'>;
 }
 
 function getOrCreate<M extends Metric>(registry: Registry, name: string, make: () => M): M {
@@ -139,6 +141,17 @@ export function createLlmMetrics(registry: Registry = new Registry()): LlmMetric
           name: 'himari_rlmf_policy_updates_total',
           help: 'RLMF policy-gradient updates',
           labelNames: ['stage'],
+          registers: r,
+        }),
+    ),
+    chainIncomplete: getOrCreate(
+      registry,
+      'himari_llm_chain_incomplete_total',
+      () =>
+        new Counter({
+          name: 'himari_llm_chain_incomplete_total',
+          help: 'Chains cut off before a readable conclusion (token limit): drafted from J5/J7 with flag llm_chain_incomplete',
+          labelNames: ['stage', 'reason'],
           registers: r,
         }),
     ),

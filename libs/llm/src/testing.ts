@@ -11,6 +11,13 @@ export interface ScriptedOptions {
   model?: string;
   /** Called before answering; may throw (a failing backend) or wait. */
   before?: (req: GenerateRequest, call: number) => Promise<void> | void;
+  /**
+   * Behave like a backend that stops at `maxTokens`: an answer longer than maxTokens × `charsPerToken` is cut there and
+   * reported with finishReason `length`. @default false
+   */
+  tokenLimit?: boolean;
+  /** @default 4 */
+  charsPerToken?: number;
 }
 
 export interface ScriptedGenerator extends TextGenerator {
@@ -34,13 +41,16 @@ export function createScriptedGenerator(
       calls.push(req);
       const started = performance.now();
       await opts.before?.(req, call);
-      const text = script(req, call);
+      const full = script(req, call);
+      const room = (req.maxTokens ?? Number.POSITIVE_INFINITY) * (opts.charsPerToken ?? 4);
+      const cut = opts.tokenLimit === true && full.length > room;
+      const text = cut ? full.slice(0, room) : full;
       return {
         text,
         constrained: false,
         promptTokens: Math.ceil(req.messages.reduce((n, m) => n + m.content.length, 0) / 4),
         completionTokens: Math.ceil(text.length / 4),
-        finishReason: 'stop',
+        finishReason: cut ? 'length' : 'stop',
         latencyMs: performance.now() - started,
         attempts: 1,
       };

@@ -52,6 +52,24 @@ describe('evaluateHoldout', () => {
     expect(r.keys.find((k) => k.key === 'big')!.fitted).toBe(true);
   });
 
+  it('reports Brier, resolution and AUC, and names a collapse to the base rate that ECE cannot see', () => {
+    const informative = evaluateHoldout(labels(10_000, 6), OPTS);
+    expect(informative.summary_raw.brier).toBeGreaterThan(informative.summary_calibrated.brier);
+    expect(informative.summary_calibrated.auc).toBeGreaterThan(0.6);
+    expect(informative.summary_calibrated.collapsed).toBe(false);
+    // Confidence with no link to the outcome: Platt maps it to about the hit rate, ECE is small, and the report says
+    // that the confidence carries no information.
+    const noise = labels(10_000, 7).map((l, i): LabelRecord => ({
+      ...l,
+      raw_confidence: 0.5 + ((i * 7919) % 100) / 1000,
+      correct: (i * 104729) % 7 < 4 ? 1 : 0,
+    }));
+    const flat = evaluateHoldout(noise, { ...OPTS, method: 'platt' });
+    expect(flat.ece_calibrated).toBeLessThan(0.05);
+    expect(flat.summary_calibrated.collapsed).toBe(true);
+    expect(flat.summary_calibrated.verdict).toMatch(/collapsed confidence to the base rate/);
+  });
+
   it('ignores HOLDs and refuses to report without data on both sides', () => {
     const holds = labels(10, 4).map((l) => ({ ...l, correct: null, direction: 0 }));
     expect(() => evaluateHoldout(holds, OPTS)).toThrow(NotEnoughOutcomesError);

@@ -12,6 +12,7 @@
  * outcome. It is held out too (a signal's map was fitted before its own outcome existed), but mixes maps of all ages.
  */
 import {
+  calibrationSummary,
   CalibrationInputError,
   expectedCalibrationError,
   fitIsotonic,
@@ -20,6 +21,7 @@ import {
   reliabilityBins,
   type CalibrationMap,
   type CalibrationMethod,
+  type CalibrationSummary,
   type ReliabilityBin,
 } from '@himari/calibration';
 import type { LabelRecord } from './ledger.ts';
@@ -57,6 +59,13 @@ export interface HoldoutReport {
   mce_calibrated: number;
   /** Hit rate of the held-out signals: what a calibrated confidence should average to. */
   eval_hit_rate: number;
+  /**
+   * Brier score with its decomposition (reliability, resolution, uncertainty), AUC of confidence for a right
+   * direction, sharpness, and whether confidence collapsed to the base rate, in words: raw and calibrated, held out.
+   * ECE alone cannot see a collapse (a constant at the base rate has ECE 0).
+   */
+  summary_raw: CalibrationSummary;
+  summary_calibrated: CalibrationSummary;
   reliability_raw: ReliabilityBin[];
   reliability_calibrated: ReliabilityBin[];
   keys: KeyHoldout[];
@@ -165,6 +174,8 @@ export function evaluateHoldout(labels: readonly LabelRecord[], opts: HoldoutOpt
     mce_raw: maxCalibrationError(raw, y, opts.bins),
     mce_calibrated: maxCalibrationError(cal, y, opts.bins),
     eval_hit_rate: y.reduce<number>((a, b) => a + b, 0) / y.length,
+    summary_raw: calibrationSummary(raw, y, opts.bins),
+    summary_calibrated: calibrationSummary(cal, y, opts.bins),
     reliability_raw: reliabilityBins(raw, y, opts.bins),
     reliability_calibrated: reliabilityBins(cal, y, opts.bins),
     keys,

@@ -7,3 +7,5 @@ export * from './lines.ts';
 export { routeFor } from './actors/finbert-actor.ts';
 export { calibrationKey } from './actors/calibrator.ts';
 export { guardSignal, GuardFlag, type GuardOutcome } from './actors/signal-guards.ts';
+export * from './dlq.ts';
+export * from './rejects-replay.ts';

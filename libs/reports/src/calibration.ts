@@ -20,6 +20,21 @@ export interface CalibrationReportLike {
   reliability_calibrated: readonly ReliabilityBinLike[];
   keys: readonly { key: string; n_fit: number; n_eval: number; fitted: boolean; ece_raw: number | null; ece_calibrated: number | null }[];
   served: { n: number; n_calibrated: number; ece: number; mce: number; reliability: readonly ReliabilityBinLike[] } | null;
+  /** Brier and its decomposition, AUC, sharpness and the collapse verdict (absent in reports written before them). */
+  summary_raw?: CalibrationSummaryLike;
+  summary_calibrated?: CalibrationSummaryLike;
+}
+
+export interface CalibrationSummaryLike {
+  brier: number;
+  reliability: number;
+  resolution: number;
+  uncertainty: number;
+  auc: number | null;
+  sharpness: { std: number; top_bin_share: number; histogram: readonly { lo: number; hi: number; count: number }[] };
+  informative?: boolean;
+  collapsed: boolean;
+  verdict: string;
 }
 
 const n0 = (x: number): string => x.toLocaleString('en-US');
@@ -49,6 +64,17 @@ export function calibrationSections(r: CalibrationReportLike): Section[] {
     [
       ['ECE (15 equal-width bins, weighted)', r.ece_raw, r.ece_calibrated],
       ['MCE', r.mce_raw, r.mce_calibrated],
+      ...(r.summary_raw && r.summary_calibrated
+        ? [
+            ['Brier score', r.summary_raw.brier, r.summary_calibrated.brier],
+            ['  reliability (lower is better)', r.summary_raw.reliability, r.summary_calibrated.reliability],
+            ['  resolution (higher is better)', r.summary_raw.resolution, r.summary_calibrated.resolution],
+            ['  uncertainty (fixed by the data)', r.summary_raw.uncertainty, r.summary_calibrated.uncertainty],
+            ['AUC of confidence for a right direction', r.summary_raw.auc, r.summary_calibrated.auc],
+            ['sharpness: std of confidence', r.summary_raw.sharpness.std, r.summary_calibrated.sharpness.std],
+            ['sharpness: share in the fullest bin', r.summary_raw.sharpness.top_bin_share, r.summary_calibrated.sharpness.top_bin_share],
+          ]
+        : []),
     ],
   );
   const bins = table(
@@ -68,6 +94,9 @@ export function calibrationSections(r: CalibrationReportLike): Section[] {
       html: [
         `<p>Time-ordered split: the newest share of labelled signals (from ${esc(r.split_at)}) is held out; maps are fitted per key on the older ${n0(r.n_fit)} labels whose outcome was known before the split (${n0(r.n_embargoed)} more were embargoed because their return window overlaps the held-out period). Method <code>${esc(r.method)}</code>. Held out: ${n0(r.n_eval)} signals, ${n0(r.n_eval_calibrated)} of them under a fitted map; their hit rate is ${(100 * r.eval_hit_rate).toFixed(1)}%.</p>`,
         summary,
+        ...(r.summary_raw && r.summary_calibrated
+          ? [note(`Raw: ${r.summary_raw.verdict}`), note(`Calibrated: ${r.summary_calibrated.verdict}`)]
+          : []),
         calibrationReliabilitySvg(r),
       ].join('\n'),
     },

@@ -157,6 +157,9 @@ function summary(r: BacktestReport, ms: number): string {
   out += `  random on each lexicon's own assets and trade points (Sharpe net): ${[u.loughran_mcdonald ? same('Loughran-McDonald', u.loughran_mcdonald) : null, same('VADER', u.vader)].filter(Boolean).join(', ')}\n`;
   if ('ece_raw' in r.calibration) {
     out += `  calibration (held out, n ${r.calibration.n_eval}): ECE ${r.calibration.ece_raw.toFixed(3)} raw → ${r.calibration.ece_calibrated.toFixed(3)} ${r.calibration.method}\n`;
+    const s = r.calibration.summary_calibrated;
+    const auc = s.auc === null ? 'n/a' : s.auc.toFixed(3);
+    out += `    Brier ${r.calibration.summary_raw.brier.toFixed(4)} raw → ${s.brier.toFixed(4)} (reliability ${s.reliability.toFixed(4)}, resolution ${s.resolution.toFixed(4)}, uncertainty ${s.uncertainty.toFixed(4)}), AUC ${auc}\n    ${s.verdict}\n`;
   }
   out += `  done in ${(ms / 1000).toFixed(1)} s (replay ${(r.timing.replay_ms / 1000).toFixed(1)} s, ${r.timing.items_per_s.toFixed(0)} items/s)\n`;
   return out;

@@ -58,5 +58,15 @@ export async function calibrateCommand(args: string[], ctx: CommandContext): Pro
       `ECE ${f(report.ece_raw)} raw → ${f(report.ece_calibrated)} calibrated, MCE ${f(report.mce_raw)} → ${f(report.mce_calibrated)}` +
       `${values.out ? `; wrote ${join(values.out, 'reliability.svg')} and ${join(values.out, 'calibration.html')}` : ''}\n`,
   );
+  for (const [name, s] of [
+    ['raw', report.summary_raw],
+    ['calibrated', report.summary_calibrated],
+  ] as const) {
+    ctx.stdout.write(
+      `  ${name}: Brier ${f(s.brier)} = reliability ${f(s.reliability)} - resolution ${f(s.resolution)} + uncertainty ${f(s.uncertainty)}` +
+        `${Math.abs(s.residual) >= 5e-5 ? ` + within-bin ${f(s.residual)}` : ''}; AUC ${s.auc === null ? 'n/a' : f(s.auc)}; ` +
+        `confidence std ${f(s.sharpness.std)}\n    ${s.verdict}\n`,
+    );
+  }
   return 0;
 }

@@ -159,8 +159,12 @@ export const LlmSection = z
     cot: z
       .object({
         ...common,
-        /** @default 1024 */
-        max_tokens: z.number().int().min(64).max(32_768).default(1024),
+        /**
+         * Room for the whole chain: five steps at max_step_chars each, the factors and the conclusion (about 2,000
+         * tokens at the default bounds, see chainTokenBound in @himari/cot). A chain cut off before its conclusion is
+         * drafted from J5/J7 with flag `llm_chain_incomplete`. @default 2048
+         */
+        max_tokens: z.number().int().min(64).max(32_768).default(2048),
         /** Longest thought, evidence or conclusion of one reasoning step. @default 300 */
         max_step_chars: z.number().int().min(16).max(2000).default(300),
         /** Chains sampled per item; the majority conclusion wins and pairs for preference data come from them. @default 1 */
