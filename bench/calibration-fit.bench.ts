@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { fitIsotonic, fitPlatt } from '@himari/calibration';
 import { overconfident } from '@himari/calibration/testing';
 import type { Outcome } from '@himari/contracts';
+import { quantile } from '@himari/numeric';
 import { CalibrationService, Ledger } from '@himari/outcomes';
 import { makeDraft } from '@himari/outcomes/testing';
 
@@ -20,8 +21,7 @@ const SIZES = [100, 1_000, 5_000, 10_000];
 const REPS = 30;
 
 function pct(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]! * 1000) / 1000;
+  return Math.round(quantile(xs, q) * 1000) / 1000;
 }
 
 function fitTimes(): Record<string, Record<string, { p50_ms: number; max_ms: number }>> {

@@ -6,17 +6,15 @@
  * Writes bench/results/events.json.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadNow, machineInfo, writeResult } from './support.ts';
+import { loadNow, machineInfo, sharedData, passesMeta, timedPasses, writeResult } from './support.ts';
 import {
   CLASSIFIER_VERSION,
-  DEFAULT_TOPIC_TRAIN_PATH,
   classifyEvent,
-  classifyEventDesignKeywords,
   classifyEventRules,
   defaultEventClassifier,
   extractEntities,
-  readTopicCsv,
 } from '@himari/event-classification';
+import { EVENT_DATA, classifyEventDesignKeywords, readTopicCsv } from '@himari/event-classification/offline';
 
 const ITEMS = 20_000;
 const REPEATS = 5;
@@ -27,24 +25,14 @@ interface Throughput {
   passes: number[];
 }
 
-/** Median of timed passes; `sink` keeps the work from being optimised away. */
 function measure(texts: readonly string[], fn: (t: string) => number): Throughput {
-  let sink = 0;
-  for (const t of texts) sink += fn(t);
-  const passes: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (const t of texts) sink += fn(t);
-    passes.push(texts.length / (Number(process.hrtime.bigint() - t0) / 1e9));
-  }
-  if (Number.isNaN(sink)) throw new Error('NaN in the sink');
-  const sorted = [...passes].sort((a, b) => a - b);
-  return { items_per_s: Math.round(sorted[Math.floor(sorted.length / 2)] as number), passes: passes.map(Math.round) };
+  const { perS, passes } = timedPasses(texts, fn, REPEATS);
+  return { items_per_s: Math.round(perS), passes: passes.map(Math.round) };
 }
 
 export function runEventsBench(): Record<string, unknown> {
   const loadBefore = loadNow();
-  const source = readTopicCsv(DEFAULT_TOPIC_TRAIN_PATH).rows.map((r) => r.text);
+  const source = readTopicCsv(sharedData(EVENT_DATA.topicTrain)).rows.map((r) => r.text);
   const texts = Array.from({ length: ITEMS }, (_, i) => source[i % source.length] as string);
   const t0 = performance.now();
   const model = defaultEventClassifier().model;
@@ -56,10 +44,7 @@ export function runEventsBench(): Record<string, unknown> {
     model_version: model.version,
     model_load_ms: Math.round(loadMs),
     items: ITEMS,
-    mean_chars: Math.round(texts.reduce((s, t) => s + t.length, 0) / texts.length),
-    repeats: REPEATS,
-    statistic: 'median of passes',
-    threads: 1,
+    ...passesMeta(texts, REPEATS),
     items_per_s: full.items_per_s,
     passes: full.passes,
     parts: {

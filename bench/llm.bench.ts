@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Registry } from 'prom-client';
 import { createMemoryTransport } from '@himari/bus';
-import { experienceFromStockNet, replay } from '@himari/cot';
+import { experienceFromStockNet, replay } from '@himari/cot/offline';
 import { loadConfig } from '@himari/config';
 import { busNames, decodeAs, DraftSignal, encode, ScoredNews, Stage, Topic, type NewsItem } from '@himari/contracts';
 import { makeScoredNews } from '@himari/drafting/testing';
@@ -34,8 +34,10 @@ import {
 } from '@himari/llm';
 import { completion, createScriptedGenerator, startOpenAiServer, testDrafterSettings, unlimitedBudget } from '@himari/llm/testing';
 import { silentLogger } from '@himari/observability';
+import { parseNumber, quantile } from '@himari/numeric';
 import { createStore, startActors } from '@himari/pipeline';
 import { createLexiconScorer, toAsync } from '@himari/sentiment';
+import { sharedData } from './support.ts';
 import { writeGguf } from '../tools/tiny-gguf/gguf.ts';
 import { buildTinyLlama } from '../tools/tiny-gguf/tiny-llama.ts';
 import { startEngineServer } from '../tools/tiny-gguf/engine-server.ts';
@@ -45,7 +47,7 @@ import { TINY_DECODER_ANSWER, writeTinyDecoder } from '../tools/tiny-gguf/tiny-o
 const FIXED_EVENT = makeScoredNews().event;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { n: { type: 'string', default: '100' } }, strict: true });
-const N = Number(values.n);
+const N = parseNumber(values.n, '--n', { integer: true, min: 1 });
 const CONCURRENCY = 4;
 
 interface Row {
@@ -62,10 +64,6 @@ interface Row {
   note: string;
 }
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-}
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 const scorer = createLexiconScorer();
@@ -217,7 +215,7 @@ async function benchActor(): Promise<{ p50_ms: number; p99_ms: number; items_per
 
 /** RLMF on StockNet (../shared/data): the policy's reward on the newer 30% before and after updates on the older 70%. */
 async function rlmfReplay(): Promise<Record<string, unknown> | null> {
-  const dir = join(ROOT, '../shared/data/stocknet');
+  const dir = sharedData('stocknet');
   if (!existsSync(dir)) return null;
   const xs = await experienceFromStockNet({ dir });
   const out: Record<string, unknown> = { experiences: xs.length };

@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@himari/config';
+import { quantile } from '@himari/numeric';
 import { loadOnnxClassifier, splitSentences, type OnnxClassifier } from '@himari/onnx-classifier';
 import { createLexiconScorer } from '@himari/sentiment';
 import { parameterCount, writeTinyBert, type TinyBertOptions } from '../tools/tiny-bert/make.ts';
@@ -56,10 +57,6 @@ interface Budget {
 function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
-}
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
 /** Runs `fn` on consecutive batches of `pool` until the budget is spent; times each batch. */

@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/pipeline.bench.ts            full: 10k embedded, 5k distributed, 100k documents in J3
  *   node --import tsx bench/pipeline.bench.ts --quick    smoke: a few hundred items, 5k documents, 3 s per load
- *   [--data DIR] the shared data folder (default: the one beside the repository)
+ *   [--data DIR] the shared data folder (default: config `data.shared_dir`, env HIMARI_DATA_DIR)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,17 +16,17 @@ import { connect, AckPolicy, StorageType, nanos } from 'nats';
 import { connectNatsTransport, TransportTimeoutError } from '@himari/bus';
 import { parseConfig } from '@himari/config';
 import { busNames, decodeAs, encode, STAGES, Topic, TradingSignal } from '@himari/contracts';
-import { DEFAULT_DATA_DIR, dedupeTexts, readSentimentTexts, readStocknet, readTopic } from '@himari/embeddings';
+import { dedupeTexts, readSentimentTexts, readStocknet, readTopic } from '@himari/embeddings/offline';
 import { silentLogger } from '@himari/observability';
 import { runBatch } from '@himari/pipeline';
 import { RetrievalService } from '@himari/retrieval';
 import { Cluster, NATS_URL, REDIS_URL } from './cluster.ts';
 import { profileTop } from './profile.ts';
-import { loadNow, machineInfo, percentile, versions, writeResult, writeSummary } from './support.ts';
+import { loadNow, machineInfo, percentile, sharedData, versions, writeResult, writeSummary } from './support.ts';
 
 const QUICK = process.argv.includes('--quick');
 const dataArg = process.argv.indexOf('--data');
-const DATA = dataArg > 0 ? process.argv[dataArg + 1]! : DEFAULT_DATA_DIR;
+const DATA = dataArg > 0 ? process.argv[dataArg + 1]! : sharedData();
 const SIZE = QUICK
   ? { embedded: 400, distributed: 400, prefill: 5_000, offeredS: 3, floor: 5_000 }
   : { embedded: 10_000, distributed: 5_000, prefill: 100_000, offeredS: 10, floor: 20_000 };

@@ -20,20 +20,17 @@ import { parseArgs } from 'node:util';
 import { ConfigSchema } from '@himari/config';
 import { ProjectEncoder, DEFAULT_ENCODER_PATH } from '@himari/embeddings';
 import { silentLogger } from '@himari/observability';
+import { mulberry32, parseNumber, quantile } from '@himari/numeric';
+import { FaissVectorIndex, probeFaiss, RetrievalService, type BackendName } from '@himari/retrieval';
 import {
   buildForBench,
   defaultParams,
-  FaissVectorIndex,
   measureSearch,
-  probeFaiss,
-  quantile,
-  RetrievalService,
   summarize,
   tuneSearch,
-  type BackendName,
   type IndexMeasurement,
   type SweepRow,
-} from '@himari/retrieval';
+} from '@himari/retrieval/offline';
 import { tempDir } from '@himari/retrieval/testing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -52,32 +49,21 @@ const { values } = parseArgs({
   options: { sizes: { type: 'string' }, 'budget-s': { type: 'string' }, 'ef-construction': { type: 'string' } },
 });
 /** HNSW build quality: 40 reached recall@10 0.82 at 1M even with efSearch 256, so the default builds deeper graphs. */
-const EF_CONSTRUCTION = Number(values['ef-construction'] ?? 100);
+const EF_CONSTRUCTION = parseNumber(values['ef-construction'] ?? '100', '--ef-construction', { integer: true, min: 1 });
 const EF_SEARCH_SWEEP = [16, 32, 64, 128, 256, 512, 1024];
-const SIZES = (values.sizes ?? '10000,100000,1000000').split(',').map(Number);
-const BUDGET_MS = Number(values['budget-s'] ?? 600) * 1000;
+const SIZES = (values.sizes ?? '10000,100000,1000000').split(',').map((s) => parseNumber(s, '--sizes', { integer: true, min: 1 }));
+const BUDGET_MS = parseNumber(values['budget-s'] ?? '600', '--budget-s', { above: 0 }) * 1000;
 const started = performance.now();
 const LOAD_AT_START = (await import('node:os')).loadavg().map((x) => Math.round(x * 100) / 100);
 const elapsed = (): number => performance.now() - started;
 const log = (m: string): void => void process.stdout.write(`[${(elapsed() / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Unit vectors with the structure of text embeddings: a random topic centre, plus coordinates in a low-dimensional
  * subspace of its own (what distinguishes documents within a topic), plus a little isotropic noise.
  */
 function clustered(n: number, seed: number, model: Model): Float32Array[] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const data = new Float32Array(n * DIM);
   const noise = NOISE / Math.sqrt(DIM);
@@ -108,7 +94,7 @@ interface Model {
 }
 
 function makeModel(seed: number): Model {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const unit = (out: Float32Array, o: number): void => {
     let norm = 0;
     for (let j = 0; j < DIM; j++) {

@@ -5,12 +5,13 @@
  * Writes bench/results/sentiment.json.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadNow, machineInfo, writeResult } from './support.ts';
-import { DEFAULT_MODEL_PATH, loadSentimentModel, readLabelledCsv, vaderBaseline } from '@himari/sentiment-model';
+import { loadNow, machineInfo, sharedData, passesMeta, timedPasses, writeResult } from './support.ts';
+import { DEFAULT_MODEL_PATH, loadSentimentModel } from '@himari/sentiment-model';
+import { SENTIMENT_DATA, readLabelledCsv, vaderBaseline } from '@himari/sentiment-model/offline';
 
 const SENTENCES = 20_000;
 const REPEATS = 5;
-const DATA = fileURLToPath(new URL('../../shared/data/twitter_financial_news_sentiment/train.csv', import.meta.url));
+const DATA = sharedData(SENTIMENT_DATA.tfnsTrain);
 const OUT = fileURLToPath(new URL('./results/sentiment.json', import.meta.url));
 
 export interface ThroughputResult {
@@ -19,20 +20,9 @@ export interface ThroughputResult {
   passes: number[];
 }
 
-/** Median of timed passes over `texts`; `sink` keeps the work from being optimised away. */
 function measure(texts: readonly string[], fn: (t: string) => number): ThroughputResult {
-  let sink = 0;
-  for (const t of texts) sink += fn(t);
-  const passes: number[] = [];
-  for (let r = 0; r < REPEATS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (const t of texts) sink += fn(t);
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    passes.push(texts.length / s);
-  }
-  if (Number.isNaN(sink)) throw new Error('scores were NaN');
-  const sorted = [...passes].sort((a, b) => a - b);
-  return { sentences_per_s: sorted[Math.floor(sorted.length / 2)] as number, passes };
+  const { perS, passes } = timedPasses(texts, fn, REPEATS);
+  return { sentences_per_s: perS, passes };
 }
 
 export function runSentimentBench(): Record<string, unknown> {
@@ -48,10 +38,7 @@ export function runSentimentBench(): Record<string, unknown> {
     model: model.name,
     model_version: model.version,
     sentences: SENTENCES,
-    mean_chars: Math.round(texts.reduce((s, t) => s + t.length, 0) / texts.length),
-    repeats: REPEATS,
-    statistic: 'median of passes',
-    threads: 1,
+    ...passesMeta(texts, REPEATS),
     sentences_per_s: Math.round(trained.sentences_per_s),
     passes: trained.passes.map(Math.round),
     baselines: { vader: { sentences_per_s: Math.round(vaderRes.sentences_per_s), passes: vaderRes.passes.map(Math.round) } },

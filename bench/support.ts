@@ -3,8 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@himari/config';
 
-const ROOT = resolve(import.meta.dirname, '..');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** A path in the shared data folder: config `data.shared_dir` (env HIMARI_DATA_DIR), relative to the repo root. */
+export function sharedData(...rel: string[]): string {
+  return resolve(ROOT, loadConfig({ env: process.env }).data.shared_dir, ...rel);
+}
 
 export function loadNow(): number {
   return loadavg()[0] ?? 0;
@@ -149,4 +156,32 @@ export function writeSummary(dir: string): void {
     );
   }
   writeFileSync(join(dir, 'SUMMARY.md'), lines.join('\n'));
+}
+
+/**
+ * Single-threaded throughput of `fn` over `texts`: one warm-up pass, then `repeats` timed passes; the median and every
+ * pass, in texts per second. `fn` returns a number that goes into a sink, so the work cannot be optimised away.
+ */
+export function timedPasses(texts: readonly string[], fn: (t: string) => number, repeats: number): { perS: number; passes: number[] } {
+  let sink = 0;
+  for (const t of texts) sink += fn(t);
+  const passes: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    for (const t of texts) sink += fn(t);
+    passes.push(texts.length / (Number(process.hrtime.bigint() - t0) / 1e9));
+  }
+  if (Number.isNaN(sink)) throw new Error('NaN in the sink');
+  const sorted = [...passes].sort((a, b) => a - b);
+  return { perS: sorted[Math.floor(sorted.length / 2)] as number, passes };
+}
+
+/** What a text-throughput result records about its run, beside the numbers. */
+export function passesMeta(texts: readonly string[], repeats: number): Record<string, unknown> {
+  return {
+    mean_chars: Math.round(texts.reduce((s, t) => s + t.length, 0) / texts.length),
+    repeats,
+    statistic: 'median of passes',
+    threads: 1,
+  };
 }

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@himari/config';
 import { connectNatsTransport, type NatsTransport } from '@himari/bus';
-import { busNames, decodeAs, mulberry32, Rejection, STAGES, Topic, TradingSignal } from '@himari/contracts';
+import { busNames, decodeAs, Rejection, STAGES, Topic, TradingSignal } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 import { silentLogger } from '@himari/observability';
 import { createScorer, createStore, startActors, type RunningActors } from '@himari/pipeline';
 import type { SignalStore } from '@himari/signal-store';

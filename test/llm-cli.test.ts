@@ -2,15 +2,18 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { experienceToJsonl, mulberry32, type Experience } from '@himari/cot';
+import type { Experience } from '@himari/cot';
+import { experienceToJsonl } from '@himari/cot/offline';
+import { sharedDataPath } from '@himari/config/testing';
+import { mulberry32 } from '@himari/numeric';
 import { HIMARI_BIN, ROOT } from './support/env.ts';
 
 const exec = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'himari-llm-cli-'));
-const STOCKNET = resolve(ROOT, '../shared/data/stocknet');
+const STOCKNET = sharedDataPath('stocknet');
 const himari = (args: string[]) => exec(process.execPath, [HIMARI_BIN, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
 
 describe('himari finetune prepare', () => {

@@ -11,7 +11,7 @@ import type { TradingSignal } from '@himari/contracts';
 import { createLogger, type Logger } from '@himari/observability';
 import { OnnxConfigError, OnnxDegenerateModelError, OnnxModelNotFoundError } from '@himari/onnx-classifier';
 import { createScorer, runBatch, type SelectedScorer } from '@himari/pipeline';
-import { trainSentiment } from '@himari/sentiment-model';
+import { trainSentiment } from '@himari/sentiment-model/offline';
 import { tinyTfnsCsv } from '@himari/sentiment-model/testing';
 import { tinyModels, type TinyModels } from '../tools/tiny-bert/fixtures.ts';
 

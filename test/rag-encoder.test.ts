@@ -7,7 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEncoder, dot, EncoderError, loadTransformersEncoder } from '@himari/embeddings';
+import { createEncoder, EncoderError, loadTransformersEncoder } from '@himari/embeddings';
+import { dot } from '@himari/numeric';
 import { ConfigSchema } from '@himari/config';
 import { tinyModels } from '../tools/tiny-bert/fixtures.ts';
 

@@ -4,7 +4,7 @@
  * - `samples/bad-input.jsonl`: one line per class of bad input that J8 must refuse or flag.
  *
  * Deterministic: the same CSV gives byte-identical files. `--check` rebuilds in memory and fails when the files on
- * disk differ (for CI). `--data DIR` points at the shared data folder (default `../shared/data`).
+ * disk differ (for CI). `--data DIR` points at the shared data folder (default: config `data.shared_dir`, `../shared/data`).
  *
  *   node --import tsx tools/build-samples.ts [--check] [--data DIR]
  */
@@ -14,7 +14,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { ASSET_RE, mulberry32 } from '@himari/contracts';
+import { loadConfig } from '@himari/config';
+import { ASSET_RE } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 import { normaliseRaw, type IngestOptions } from '@himari/ingest';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -195,7 +197,8 @@ export function buildSampleFiles(dataDir: string): SampleFiles {
   };
 }
 
-export const DEFAULT_DATA_DIR = join(ROOT, '..', 'shared', 'data');
+/** The shared data folder: config `data.shared_dir` (env HIMARI_DATA_DIR), relative to the repo root. */
+export const DEFAULT_DATA_DIR = resolve(ROOT, loadConfig({ env: process.env }).data.shared_dir);
 export const SAMPLES_CSV = CSV_REL;
 
 function main(): number {

@@ -6,7 +6,7 @@
  * self-attention with the additive −10000 mask, GELU feed-forward), the tanh pooler over [CLS], a linear classifier.
  */
 import { DataType, GraphBuilder } from './onnx-graph.ts';
-import { mulberry32 } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 
 export interface BertShape {
   vocabSize: number;
@@ -24,9 +24,6 @@ export interface BertWeightOptions {
   seed: number;
   zeroClassifier?: boolean;
 }
-
-/** mulberry32: small, fast, and the same stream on every platform for a given seed. */
-export const prng: (seed: number) => () => number = mulberry32;
 
 function normal(rand: () => number, n: number, std: number): Float32Array {
   const out = new Float32Array(n);
@@ -47,7 +44,7 @@ export function buildBertClassifier(shape: BertShape, w: BertWeightOptions): Uin
   const { hidden: H, heads, layers } = shape;
   if (H % heads !== 0) throw new Error(`hidden ${H} is not a multiple of heads ${heads}`);
   const dh = H / heads;
-  const rand = prng(w.seed);
+  const rand = mulberry32(w.seed);
   const g = new GraphBuilder();
   // Xavier-like scales rather than BERT's 0.02: with random weights, 0.02 makes every input give the same
   // near-uniform output, which the loader's self-check would rightly call degenerate.

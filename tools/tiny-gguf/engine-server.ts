@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { getLlama, LlamaCompletion, LlamaLogLevel, type LlamaContextSequence, type LlamaGrammar } from 'node-llama-cpp';
 import { jsonSchemaToGbnf } from '@himari/llm';
+import { parseNumber } from '@himari/numeric';
 import { completion, startOpenAiServer, type TestServer } from '@himari/llm/testing';
 
 export interface EngineServerOptions {
@@ -113,6 +114,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.stderr.write('usage: engine-server --model FILE [--sequences N]\n');
     process.exit(2);
   }
-  const s = await startEngineServer({ modelPath: values.model, sequences: Number(values.sequences) });
+  const s = await startEngineServer({
+    modelPath: values.model,
+    sequences: parseNumber(values.sequences, '--sequences', { integer: true, min: 1 }),
+  });
   process.stdout.write(`${s.baseUrl}\n`);
 }

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseNumber } from '@himari/numeric';
 import { writeGguf } from './gguf.ts';
 import { buildTinyLlama, buildTinyLora } from './tiny-llama.ts';
 
@@ -21,7 +22,7 @@ if (!values.out) {
   process.stderr.write('usage: tiny-gguf --out FILE [--lora FILE] [--seed N] [--f16]\n');
   process.exit(2);
 }
-const seed = Number(values.seed);
+const seed = parseNumber(values.seed, '--seed', { integer: true, min: 0 });
 mkdirSync(dirname(values.out), { recursive: true });
 const bytes = writeGguf(values.out, buildTinyLlama({ seed, tensorType: values.f16 ? 'f16' : 'f32' }));
 process.stdout.write(`wrote ${values.out} (${bytes} bytes)\n`);

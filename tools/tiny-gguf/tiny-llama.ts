@@ -3,7 +3,7 @@
  * adapter for it. The text it generates is noise; what it proves is that the real loader (llama.cpp through
  * node-llama-cpp), its tokenizer, sampler, grammar and adapter code paths run end to end. Same options, same bytes.
  */
-import { mulberry32 } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 import type { GgufFile, GgufTensor, GgufValue } from './gguf.ts';
 
 export interface TinyLlamaOptions {

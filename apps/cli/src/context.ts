@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config, type ConfigInput } from '@himari/config';
+import { parseOptionalNumber, type NumberRange } from '@himari/numeric';
 
 export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>;
@@ -11,6 +13,23 @@ export interface CommandContext {
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/**
+ * A numeric flag, checked: absent stays undefined; anything but a finite number in `range` is a UsageError naming the
+ * flag (`--seed must be a whole number >= 0, got "x"`).
+ */
+export function numFlag(v: string | undefined, flag: string, range: NumberRange = {}): number | undefined {
+  try {
+    return parseOptionalNumber(v, `--${flag}`, range);
+  } catch (err) {
+    throw new UsageError((err as Error).message, { cause: err });
+  }
+}
+
+/** A path inside the shared data folder (config `data.shared_dir`, env HIMARI_DATA_DIR), from the working directory. */
+export function sharedData(ctx: CommandContext, configFile: string | undefined, ...rel: string[]): string {
+  return resolve(configFrom(ctx, configFile, {}).data.shared_dir, ...rel);
 }
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {

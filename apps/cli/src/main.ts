@@ -60,7 +60,7 @@ Usage:
       Point-in-time long-short backtest of the pipeline's signals beside lexicon, VADER, random and buy-and-hold.
 
 Environment: HIMARI_NATS_URL, HIMARI_REDIS_URL, HIMARI_NATS_PREFIX, HIMARI_LOG_LEVEL, HIMARI_METRICS_PORT,
-HIMARI_CONFIG (config file).
+HIMARI_DATA_DIR (the shared data folder train/eval read), HIMARI_CONFIG (config file).
 `;
 
 /** Returns the exit code. The only place the CLI reads process.env. */

@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedDataPath } from '@himari/config/testing';
 import { LexiconLoadError, lmTone, loadLoughranMcDonald, randomSignals, vaderCompound } from './baselines.ts';
 import { fakeLmLists } from './testing.ts';
 
@@ -28,7 +29,7 @@ describe('Loughran-McDonald tone', () => {
     await expect(loadLoughranMcDonald(small)).rejects.toThrow(/not a Loughran-McDonald list/);
   });
 
-  const real = resolve(import.meta.dirname, '../../../../shared/data/loughran_mcdonald');
+  const real = sharedDataPath('loughran_mcdonald');
   it.skipIf(!existsSync(real))('reads the real 2018 lists from the shared data', async () => {
     const lm = await loadLoughranMcDonald(real);
     expect(lm.positive.size).toBe(354);

@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mulberry32 } from '@himari/numeric';
 import { vaderPolarityScores } from '@himari/sentiment';
 
 export class LexiconLoadError extends Error {
@@ -64,12 +65,6 @@ export function vaderCompound(text: string): number {
 
 /** A seeded stream of uniform(−1, 1) draws (mulberry32: same seed, same draws, on every machine). */
 export function randomSignals(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (2 * ((t ^ (t >>> 14)) >>> 0)) / 4294967296 - 1;
-  };
+  const u = mulberry32(seed);
+  return () => 2 * u() - 1;
 }

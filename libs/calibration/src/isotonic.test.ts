@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitIsotonic, IsotonicMap } from './isotonic.ts';
-import { seededRandom } from './testing.ts';
+import { mulberry32 } from '@himari/numeric';
 import { CalibrationInputError, type Outcome01 } from './validate.ts';
 
 /** Textbook PAV, independent of the stack implementation: merge any adjacent violating pair until none is left. */
@@ -68,7 +68,7 @@ describe('fitIsotonic', () => {
 
   it('matches a reference PAV on random data and predicts non-decreasing values in [0, 1]', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
-      const rnd = seededRandom(seed);
+      const rnd = mulberry32(seed);
       const scores = Array.from({ length: 300 }, () => Math.round(rnd() * 50) / 50);
       const outcomes = scores.map((s) => (rnd() < s * 0.8 ? 1 : 0) as Outcome01);
       const m = fitIsotonic(scores, outcomes);
@@ -88,7 +88,7 @@ describe('fitIsotonic', () => {
   });
 
   it('round-trips through JSON and rejects a map that is not monotone', () => {
-    const rnd = seededRandom(9);
+    const rnd = mulberry32(9);
     const scores = Array.from({ length: 200 }, () => rnd());
     const m = fitIsotonic(
       scores,

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fitPlatt, PlattMap, sigmoid } from './platt.ts';
-import { seededRandom } from './testing.ts';
+import { mulberry32 } from '@himari/numeric';
 import type { Outcome01 } from './validate.ts';
 
 function sample(n: number, seed: number, a: number, b: number): { s: number[]; y: Outcome01[] } {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const s: number[] = [];
   const y: Outcome01[] = [];
   for (let i = 0; i < n; i++) {

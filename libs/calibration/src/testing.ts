@@ -1,9 +1,6 @@
 /** Seeded synthetic data for calibration tests and benchmarks: same seed, same data, on every machine. */
-import { mulberry32 } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 import type { Outcome01 } from './validate.ts';
-
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export const seededRandom: (seed: number) => () => number = mulberry32;
 
 export interface Labelled {
   conf: number[];
@@ -15,7 +12,7 @@ export interface Labelled {
  * trueRate = identity gives a perfectly calibrated source.
  */
 export function synthetic(n: number, seed: number, trueRate: (c: number) => number, lo = 0, hi = 1): Labelled {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const conf: number[] = [];
   const correct: Outcome01[] = [];
   for (let i = 0; i < n; i++) {

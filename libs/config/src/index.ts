@@ -1,2 +1,2 @@
-export * from './schema.ts';
-export * from './load.ts';
+export { ConfigSchema, type Config, type ConfigInput } from './schema.ts';
+export { loadConfig, parseConfig, deepMerge, ConfigError, ENV_KEYS, type LoadOptions } from './load.ts';

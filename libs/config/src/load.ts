@@ -19,6 +19,8 @@ export const ENV_KEYS = {
   HIMARI_LEDGER_PATH: 'calibration.ledger_path',
   HIMARI_RAG_DIR: 'rag.dir',
   HIMARI_COT_DB_PATH: 'llm.cot.db_path',
+  /** The shared data folder for train/eval/bench (`data.shared_dir`). */
+  HIMARI_DATA_DIR: 'data.shared_dir',
 } as const;
 
 export interface LoadOptions {

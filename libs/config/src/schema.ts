@@ -150,6 +150,16 @@ export const ConfigSchema = z.object({
       vector_length: z.number().int().min(5).default(60),
     })
     .prefault({}),
+  data: z
+    .object({
+      /**
+       * The shared data folder: public data sets kept outside the repo (TFNS, the topic tweets, PhraseBank, StockNet,
+       * the Loughran-McDonald lists) that training, evaluation and benches read; never read at run time. Relative to
+       * the working directory. @default ../shared/data
+       */
+      shared_dir: z.string().min(1).default('../shared/data'),
+    })
+    .prefault({}),
   observability: z
     .object({
       log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,5 +1,51 @@
-export * from './names.ts';
-export * from './messages.ts';
-export * from './codec.ts';
-export * from './topics.ts';
-export * from './random.ts';
+export {
+  assertPrefix,
+  busNames,
+  normaliseAsset,
+  storeKeys,
+  WIRE_VERSION,
+  Stage,
+  STAGES,
+  Topic,
+  type BusNames,
+  ASSET_RE,
+  InvalidAssetError,
+  type StoreKeys,
+  ReplayHeader,
+} from './names.ts';
+export {
+  NewsKind,
+  Novelty,
+  NewsItem,
+  EventCategory,
+  Impact,
+  Urgency,
+  EventInfo,
+  ClassifiedNews,
+  ScorerKind,
+  SentimentScore,
+  Route,
+  ScoredNews,
+  Direction,
+  Timeframe,
+  Magnitude,
+  Provenance,
+  DraftSignal,
+  CalibrationInfo,
+  TradingSignal,
+  Outcome,
+  Rejection,
+  RagSearchRequest,
+  RagHit,
+  RagSearchResponse,
+  RagNoveltyRequest,
+  RagNoveltyResponse,
+  RagGroundRequest,
+  GroundingResult,
+  RagGroundResponse,
+  FeaturesRequest,
+  SOURCE_SUMMARY_CHARS,
+  DeadLetterReplay,
+} from './messages.ts';
+export { encode, decodeRaw, decodeAs, formatIssues, DecodeError } from './codec.ts';
+export { TOPIC_SCHEMAS, type TypedTopic, type TopicMessage } from './topics.ts';

@@ -1,3 +1,5 @@
+// Runtime: J2's chain, policy, audit store and learner. Replays over StockNet and DPO pairs are offline work:
+// `@himari/cot/offline`.
 export {
   FACTOR_NAMES,
   chainOutputSchema,
@@ -23,7 +25,6 @@ export {
   ruleReward,
   rlmfUpdate,
   weighDecision,
-  mulberry32,
   type Action,
   type Experience,
   type PolicyInput,
@@ -34,14 +35,3 @@ export {
 export { CotStore, type AuditTrail, type ChainSample } from './store.ts';
 export { RlmfLearner, type ObserveResult, type RlmfSettings } from './learner.ts';
 export { createCotDrafter, type CotDeps, type CotDrafter, type CotSettings } from './drafter.ts';
-export {
-  replay,
-  experienceFromStockNet,
-  experienceToJsonl,
-  experienceFromJsonl,
-  type ReplayOptions,
-  type ReplayReport,
-  type RewardSummary,
-  type StockNetOptions,
-} from './replay.ts';
-export { preferencePairs, type PreferencePair, type PairsReport } from './pairs.ts';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '@himari/numeric';
 import type { Factors } from './chain.ts';
 import {
   ACTIONS,
   expectedReward,
   featureVector,
   initialPolicy,
-  mulberry32,
   probabilities,
   reward,
   rlmfUpdate,

@@ -9,7 +9,7 @@
  * the signal costs the size of the move it would have missed or taken (0 for staying flat).
  */
 import { FACTOR_NAMES, type Factors } from './chain.ts';
-import { mulberry32 } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 
 export const ACTIONS = [-1, 0, 1] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -228,5 +228,3 @@ function shuffle(xs: number[], rand: () => number): void {
     [xs[i], xs[j]] = [xs[j]!, xs[i]!];
   }
 }
-
-export { mulberry32 };

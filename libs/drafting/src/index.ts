@@ -1,4 +1,15 @@
-export * from './draft.ts';
+export {
+  draftFromUpstream,
+  assembleDraft,
+  type DraftingActor,
+  DraftFlag,
+  DraftingError,
+  type DraftOptions,
+  type LlmProvenance,
+  type ParsedOutput,
+  type AssembleInput,
+  sourceSummary,
+} from './draft.ts';
 export {
   DEFAULT_DIRECTION_THRESHOLD,
   directionFromCompound,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dense, gram, mulberry32, orthonormalizeColumns, randomizedSvd, symmetricEigen, type Csr } from './linalg.ts';
+import { mulberry32 } from '@himari/numeric';
+import { dense, gram, orthonormalizeColumns, randomizedSvd, symmetricEigen, type Csr } from './linalg.ts';
 
 function csrFromDense(rows: number[][]): Csr {
   const indptr = [0];

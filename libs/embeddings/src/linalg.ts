@@ -3,6 +3,7 @@
  * TF-IDF matrix, in plain TypeScript: the encoder is trained once, offline, and must not need a native library.
  * Dense matrices are row-major Float64Array (training precision); the trained projection is stored as int8.
  */
+import { mulberry32 } from '@himari/numeric';
 
 /** CSR sparse matrix (rows × cols). */
 export interface Csr {
@@ -21,18 +22,6 @@ export interface Dense {
 
 export function dense(rows: number, cols: number): Dense {
   return { rows, cols, data: new Float64Array(rows * cols) };
-}
-
-/** Deterministic PRNG (mulberry32): the same seed trains the same encoder. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function gaussianMatrix(rows: number, cols: number, rand: () => number): Dense {

@@ -2,6 +2,3 @@ import { fileURLToPath } from 'node:url';
 
 /** The committed project encoder, found from this file (libs/embeddings/src) rather than the working directory. */
 export const DEFAULT_ENCODER_PATH = fileURLToPath(new URL('../../../models/encoder/himari-lsa-384.json', import.meta.url));
-
-/** The shared data folder beside the checkout (training and evaluation only, never at run time). */
-export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));

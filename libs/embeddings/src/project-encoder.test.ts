@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ENCODER_PATH } from './paths.ts';
 import { ProjectEncoder } from './project-encoder.ts';
 import { trainProjectEncoder, writeProjectEncoder } from './train.ts';
-import { dot } from './types.ts';
+import { dot } from '@himari/numeric';
 
 const dir = mkdtempSync(join(tmpdir(), 'himari-enc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,3 +1,5 @@
+import { dot } from '@himari/numeric';
+
 /** What J3 needs from any text encoder: fixed-size, L2-normalised vectors, so inner product is cosine similarity. */
 export interface Encoder {
   /**
@@ -25,18 +27,10 @@ export class EncoderError extends Error {
 
 /** Scales v to unit length in place; a zero vector stays zero. */
 export function normalizeInPlace(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const s = dot(v, v);
   if (s > 0) {
     const inv = 1 / Math.sqrt(s);
     for (let i = 0; i < v.length; i++) v[i]! *= inv;
   }
   return v;
-}
-
-export function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) s += a[i]! * b[i]!;
-  return s;
 }

@@ -6,11 +6,13 @@ import { classifyEventDesignKeywords } from './design-baseline.ts';
 import { EventEvalOverlapError, EventModelError } from './errors.ts';
 import { evalEvents, evalEventsMarkdown } from './eval.ts';
 import { CLASSIFIER_VERSION } from './event-classifier.ts';
-import { DEFAULT_TOPIC_TRAIN_PATH } from './paths.ts';
+import { sharedDataPath } from '@himari/config/testing';
+import { EVENT_DATA } from './paths.ts';
 import { readTopicCsv } from './topic-data.ts';
 import { carveSplit, categoryRows } from './train.ts';
 import { defaultEventClassifier } from './event-classifier.ts';
 
+const TOPIC_TRAIN = sharedDataPath(EVENT_DATA.topicTrain);
 const dir = mkdtempSync(join(tmpdir(), 'himari-events-eval-'));
 // Written for this test (not from the topic data): text, topic id.
 const ROWS: [string, number][] = [
@@ -55,9 +57,9 @@ describe('evalEvents', () => {
     expect(evalEventsMarkdown(r)).toContain('Fed \\| Central Banks');
   });
 
-  it.skipIf(!existsSync(DEFAULT_TOPIC_TRAIN_PATH))('refuses rows the model was trained on, unless told to score them anyway', async () => {
+  it.skipIf(!existsSync(TOPIC_TRAIN))('refuses rows the model was trained on, unless told to score them anyway', async () => {
     const t = defaultEventClassifier().model.training;
-    const { train } = carveSplit(categoryRows(readTopicCsv(DEFAULT_TOPIC_TRAIN_PATH).rows), t.split.seed, t.split.valid_fraction);
+    const { train } = carveSplit(categoryRows(readTopicCsv(TOPIC_TRAIN).rows), t.split.seed, t.split.valid_fraction);
     const seen = train[0];
     if (!seen) throw new Error('no training rows');
     const leaky = join(dir, 'leaky.csv');

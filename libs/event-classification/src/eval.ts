@@ -5,8 +5,8 @@
  */
 import { basename } from 'node:path';
 import type { EventCategory } from '@himari/contracts';
-import { fingerprintText, writeTextFile } from '@himari/sentiment-model';
-import type { ClassMetrics, ScoreSummary } from '@himari/sentiment-model';
+import { carvedValidRows, countOverlap, writeReports } from '@himari/text-classifier';
+import type { ClassMetrics, EvalOptions, EvalReport, EvalSubset, ScoreSummary } from '@himari/text-classifier';
 import { classifyEventRules, RULES_VERSION } from './classifier.ts';
 import { DESIGN_BASELINE_VERSION, classifyEventDesignKeywords } from './design-baseline.ts';
 import { EventEvalOverlapError, EventModelError } from './errors.ts';
@@ -17,30 +17,13 @@ import { DEFAULT_EVENT_MODEL_PATH } from './paths.ts';
 import { readTopicCsv } from './topic-data.ts';
 import { topicMetrics } from './topic-metrics.ts';
 import type { TopicMetrics } from './topic-metrics.ts';
-import { carveSplit, categoryRows } from './train.ts';
+import { categoryRows } from './train.ts';
 import type { CategoryRow } from './train.ts';
 import { TOPIC_MAP, TOPIC_SCORE_CLASSES } from './topics.ts';
 import type { TopicScoreClass } from './topics.ts';
 
-export const EVENT_EVAL_SUBSETS = ['all', 'valid'] as const;
-export type EventEvalSubset = (typeof EVENT_EVAL_SUBSETS)[number];
-
-export interface EventEvalOptions {
-  /** Topic CSV: `text,label` with topic ids 0..19 (any file of that layout). */
-  data: string;
-  /** Topic model file; default models/events/topic-logreg.json. */
-  model?: string;
-  /**
-   * `valid`: only the validation rows the model's training run carved out of this very file (same seed and fraction,
-   * checked by the file's sha256). `all` (default): every row whose topic is not excluded.
-   */
-  subset?: EventEvalSubset;
-  json?: string;
-  markdown?: string;
-  /** Score even when rows are among the model's training texts (the report says so). Default: refuse. */
-  allowOverlap?: boolean;
-  onProgress?: (done: number, total: number) => void;
-}
+/** The shared options; `data` is a topic CSV (`text,label`, ids 0..19); `all` means every row of a scored topic. */
+export type EventEvalOptions = EvalOptions;
 
 export interface MethodScores extends ScoreSummary {
   confusion: TopicMetrics['confusion'];
@@ -55,22 +38,10 @@ export interface TopicBreakdown {
   agreement: Record<string, number>;
 }
 
-export interface EventEvalReport {
-  /** The classifier as it names itself in EventInfo.classifier. */
-  model: string;
-  model_version: string;
-  data: string;
-  data_sha256: string;
-  subset: EventEvalSubset;
-  n: number;
-  accuracy: number;
-  macro_f1: number;
-  weighted_f1: number;
-  baselines: Record<string, ScoreSummary>;
-  baseline_rules: Record<string, string>;
+/** The shared report (`model` is the classifier as it names itself in EventInfo.classifier), plus the topics' view. */
+export interface EventEvalReport extends EvalReport<TopicScoreClass> {
   classes: TopicScoreClass[];
   confusion: TopicMetrics['confusion'];
-  per_class: Record<TopicScoreClass, ClassMetrics>;
   baseline_details: Record<string, MethodScores>;
   rows_in_file: number;
   /** Rows of excluded topics (TOPIC_MAP category null): not scored by any method. */
@@ -78,12 +49,8 @@ export interface EventEvalReport {
   per_topic: TopicBreakdown[];
   /** The topic → category table the truth was built with. */
   topic_map: { id: number; topic: string; category: EventCategory | null }[];
-  /** Evaluation rows whose text the model was trained on (0 unless allowOverlap). */
-  overlap: number;
-  warnings: string[];
   /** Rows per second of the full classifier (`classifyEvent`'s work, EventInfo included) in this run. */
   items_per_s: number;
-  seconds: number;
 }
 
 interface Method {
@@ -124,16 +91,10 @@ function majorityClass(model: EventTopicModel): EventCategory {
   return best;
 }
 
-function selectRows(rows: CategoryRow[], sha256: string, model: EventTopicModel, subset: EventEvalSubset): CategoryRow[] {
-  if (subset === 'all') return rows;
-  const t = model.training;
-  if (t.data_sha256 !== sha256) {
-    throw new EventModelError(
-      `subset "valid" needs the file the model was trained on (${t.data_file}, sha256 ${t.data_sha256.slice(0, 12)}…); this file is ${sha256.slice(0, 12)}…`,
-    );
-  }
-  if (t.split.valid_fraction === 0) throw new EventModelError('the model was trained on every row of its file: it has no validation rows');
-  return carveSplit(rows, t.split.seed, t.split.valid_fraction).valid;
+const fail = (message: string, options?: ErrorOptions): Error => new EventModelError(message, options);
+
+function selectRows(rows: CategoryRow[], sha256: string, model: EventTopicModel, subset: EvalSubset): CategoryRow[] {
+  return subset === 'all' ? rows : carvedValidRows(rows, sha256, model.training, TOPIC_SCORE_CLASSES, fail);
 }
 
 function scores(m: TopicMetrics): MethodScores {
@@ -153,8 +114,7 @@ export async function evalEvents(opts: EventEvalOptions): Promise<EventEvalRepor
   if (rows.length === 0) throw new EventModelError('no rows to evaluate: every topic in the file is excluded by the topic table');
   const warnings: string[] = [];
 
-  const seen = model.trainingFingerprints();
-  const overlap = rows.reduce((n, r) => n + (seen.has(fingerprintText(r.text)) ? 1 : 0), 0);
+  const overlap = countOverlap(model.trainingFingerprints(), rows);
   if (overlap > 0) {
     const msg = `${overlap} of ${rows.length} evaluation texts are in the model's training rows: scores on them are not a test`;
     if (!opts.allowOverlap)
@@ -213,8 +173,7 @@ export async function evalEvents(opts: EventEvalOptions): Promise<EventEvalRepor
     items_per_s: itemsPerS,
     seconds: (performance.now() - started) / 1000,
   };
-  if (opts.json) writeTextFile(opts.json, JSON.stringify(report, null, 2) + '\n');
-  if (opts.markdown) writeTextFile(opts.markdown, evalEventsMarkdown(report));
+  writeReports(report, evalEventsMarkdown, opts);
   return report;
 }
 

@@ -4,15 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { EventInfo } from '@himari/contracts';
-import { sha256Hex } from '@himari/sentiment-model';
+import { sharedDataPath } from '@himari/config/testing';
+import { sha256Hex } from '@himari/text-classifier';
 import { RULES_VERSION } from './classifier.ts';
 import { classifyEventDesignKeywords } from './design-baseline.ts';
 import { CLASSIFIER_VERSION, classifyEvent, createEventClassifier, defaultEventClassifier } from './event-classifier.ts';
-import { loadEventModel } from './model.ts';
-import { DEFAULT_TOPIC_TRAIN_PATH } from './paths.ts';
+import { DEFAULT_EVENT_MODEL_NAME, loadEventModel } from './model.ts';
+import { EVENT_DATA } from './paths.ts';
 import { HALF_LIFE_S } from './taxonomy.ts';
 import { syntheticTopicCsv } from './testing.ts';
-import { DEFAULT_EVENT_MODEL_NAME, trainEventModel } from './train.ts';
+import { trainEventModel } from './train.ts';
+
+const TOPIC_TRAIN = sharedDataPath(EVENT_DATA.topicTrain);
 
 describe('classifyEvent (committed topic model + phrase rules)', () => {
   it('names the committed model and the rules in EventInfo.classifier', () => {
@@ -21,9 +24,9 @@ describe('classifyEvent (committed topic model + phrase rules)', () => {
     expect(classifyEvent('Acme beats estimates').classifier).toBe(CLASSIFIER_VERSION);
   });
 
-  it.skipIf(!existsSync(DEFAULT_TOPIC_TRAIN_PATH))('was trained on the MIT topic train file, with a validation part held out', () => {
+  it.skipIf(!existsSync(TOPIC_TRAIN))('was trained on the MIT topic train file, with a validation part held out', () => {
     const t = defaultEventClassifier().model.training;
-    expect(t.data_sha256).toBe(sha256Hex(readFileSync(DEFAULT_TOPIC_TRAIN_PATH)));
+    expect(t.data_sha256).toBe(sha256Hex(readFileSync(TOPIC_TRAIN)));
     expect(t.valid_rows).toBeGreaterThan(2000);
   });
 

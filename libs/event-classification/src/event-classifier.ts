@@ -19,11 +19,10 @@ import { collectEvidence, confidence, eventInfoFor, rankCategories, RULES_VERSIO
 import type { Evidence } from './classifier.ts';
 import { extractEntities } from './entities.ts';
 import { ENTITY_DICTIONARY } from './entity-dictionary.ts';
-import { loadEventModel } from './model.ts';
+import { DEFAULT_EVENT_MODEL_NAME, loadEventModel } from './model.ts';
 import type { EventTopicModel } from './model.ts';
 import { DEFAULT_EVENT_MODEL_PATH } from './paths.ts';
 import { CRYPTO_ANCHORS } from './taxonomy.ts';
-import { DEFAULT_EVENT_MODEL_NAME } from './train.ts';
 
 /** Rule evidence for crypto_specific that overrides the model: one weight-3 phrase, or two weaker ones. */
 export const CRYPTO_RULE_MIN = 3;

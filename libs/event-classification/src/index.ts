@@ -1,3 +1,5 @@
+// Runtime: J7's classifier (topic model + phrase rules), entities, taxonomy. Training, evaluation and tuning are
+// offline work behind `@himari/event-classification/offline`.
 export {
   classifyEvent,
   createEventClassifier,
@@ -24,9 +26,8 @@ export {
   type Rule,
   type RuleTags,
 } from './taxonomy.ts';
-export { classifyEventDesignKeywords, DESIGN_KEYWORDS, DESIGN_BASELINE_VERSION, type DesignBaselineResult } from './design-baseline.ts';
 export { tokenize, type Token } from './text.ts';
-export { TopicDataError, EventModelError, EventEvalOverlapError } from './errors.ts';
+export { EventModelError } from './errors.ts';
 export {
   TOPIC_MAP,
   TOPIC_SCORE_CLASSES,
@@ -35,45 +36,13 @@ export {
   type TopicMapping,
   type TopicScoreClass,
 } from './topics.ts';
-export { parseTopicCsv, readTopicCsv, type TopicRow, type TopicData } from './topic-data.ts';
-export { topicMetrics, type TopicMetrics } from './topic-metrics.ts';
 export {
   EventTopicModel,
   loadEventModel,
   parseEventModel,
   EVENT_MODEL_FORMAT,
+  DEFAULT_EVENT_MODEL_NAME,
   type CategoryPrediction,
   type EventTrainingInfo,
 } from './model.ts';
-export {
-  trainEventModel,
-  fitEventModel,
-  categoryRows,
-  carveSplit,
-  DEFAULT_EVENT_FEATURES,
-  DEFAULT_EVENT_HYPER,
-  DEFAULT_EVENT_SEED,
-  DEFAULT_EVENT_VALID_FRACTION,
-  DEFAULT_EVENT_MODEL_NAME,
-  type EventTrainOptions,
-  type EventTrainReport,
-  type EventTrainHyper,
-  type CategoryRow,
-} from './train.ts';
-export {
-  tuneEventModel,
-  crossValidateEvents,
-  DEFAULT_EVENT_GRID,
-  type EventCandidate,
-  type EventCvResult,
-  type EventTuneOptions,
-} from './tune.ts';
-export {
-  evalEvents,
-  evalEventsMarkdown,
-  EVENT_EVAL_SUBSETS,
-  type EventEvalOptions,
-  type EventEvalReport,
-  type EventEvalSubset,
-} from './eval.ts';
-export { DEFAULT_EVENT_MODEL_PATH, DEFAULT_TOPIC_TRAIN_PATH } from './paths.ts';
+export { DEFAULT_EVENT_MODEL_PATH } from './paths.ts';

@@ -1,5 +1,5 @@
 /**
- * The topic model: a softmax logistic regression over word n-grams (the generic pieces of @himari/sentiment-model)
+ * The topic model: a softmax logistic regression over word n-grams (the shared core, @himari/text-classifier)
  * that gives J7 its category. The file is JSON: features, training record, int16 weights, and fingerprints of the
  * training texts so that an evaluation can refuse data the model has seen.
  */
@@ -8,20 +8,23 @@ import { EventCategory } from '@himari/contracts';
 import {
   FIT_RECORD_SHAPE,
   TABLES_SHAPE,
+  argmax,
   decodeClassifier,
   featureConfigSchema,
   parseModelJson,
-  predictSoftmaxProba,
+  predictProba,
   readModelBytes,
   sha256Hex,
   unpackFingerprints,
   vectorize,
-} from '@himari/sentiment-model';
-import type { FeatureConfig, SoftmaxWeights, Vocabulary } from '@himari/sentiment-model';
+} from '@himari/text-classifier';
+import type { FeatureConfig, SoftmaxWeights, Vocabulary } from '@himari/text-classifier';
 import { EventModelError } from './errors.ts';
 
 export const EVENT_MODEL_FORMAT = 'himari-event-logreg';
 export const EVENT_MODEL_FORMAT_VERSION = 1;
+/** Name and release written into the file and into EventInfo.classifier; bump the release when the weights change. */
+export const DEFAULT_EVENT_MODEL_NAME = 'topic-logreg@1';
 
 // Topics are about what happened, not how it is felt: no sentiment lexicon tokens.
 const FeatureConfigSchema = featureConfigSchema(z.literal('none'));
@@ -84,20 +87,19 @@ export class EventTopicModel {
     this.labels = file.labels;
     this.features = file.features;
     this.training = file.training;
-    ({ vocab: this.vocab, weights: this.weights } = decodeOrThrow(() => decodeClassifier(file, K, null)));
+    ({ vocab: this.vocab, weights: this.weights } = decodeClassifier(file, K, null, fail));
     this.probs = new Float64Array(K);
     this.packedFingerprints = file.train_fingerprints;
   }
 
   /** Probabilities in `labels` order. The array is reused by the next call: copy it to keep it. */
   probabilities(text: string): Float64Array {
-    return predictSoftmaxProba(this.weights, vectorize(text, this.vocab, this.features), this.probs);
+    return predictProba(this.weights, vectorize(text, this.vocab, this.features), this.probs);
   }
 
   predict(text: string): CategoryPrediction {
     const p = this.probabilities(text);
-    let best = 0;
-    for (let c = 1; c < p.length; c++) if ((p[c] as number) > (p[best] as number)) best = c;
+    const best = argmax(p);
     return { category: this.labels[best] as EventCategory, probability: p[best] as number };
   }
 
@@ -107,29 +109,13 @@ export class EventTopicModel {
   }
 }
 
-function decodeOrThrow<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    throw new EventModelError((e as Error).message);
-  }
-}
+const fail = (message: string, options?: ErrorOptions): Error => new EventModelError(message, options);
 
 export function parseEventModel(bytes: Buffer | string, source = 'event model'): EventTopicModel {
-  const file = parseModelJson(
-    bytes,
-    source,
-    ModelFileSchema,
-    EVENT_MODEL_FORMAT,
-    EVENT_MODEL_FORMAT_VERSION,
-    (m) => new EventModelError(m),
-  );
+  const file = parseModelJson(bytes, source, ModelFileSchema, EVENT_MODEL_FORMAT, EVENT_MODEL_FORMAT_VERSION, fail);
   return new EventTopicModel(file, sha256Hex(bytes));
 }
 
 export function loadEventModel(path: string): EventTopicModel {
-  return parseEventModel(
-    readModelBytes(path, 'event model', (m) => new EventModelError(m)),
-    path,
-  );
+  return parseEventModel(readModelBytes(path, 'event model', fail), path);
 }

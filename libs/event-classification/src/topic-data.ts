@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { EventCategory } from '@himari/contracts';
-import { sha256Hex } from '@himari/sentiment-model';
+import { sha256Hex } from '@himari/text-classifier';
 import { TopicDataError } from './errors.ts';
 import { TOPIC_MAP, topicCategory } from './topics.ts';
 
@@ -53,7 +53,7 @@ export function readTopicCsv(path: string): TopicData {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new TopicDataError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new TopicDataError(`cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
   return { rows: parseTopicCsv(bytes.toString('utf8')), sha256: sha256Hex(bytes) };
 }

@@ -1,6 +1,6 @@
 import type { EventCategory } from '@himari/contracts';
-import { computeMetricsOf } from '@himari/sentiment-model';
-import type { ClassMetrics } from '@himari/sentiment-model';
+import { computeMetrics } from '@himari/text-classifier';
+import type { ClassMetrics } from '@himari/text-classifier';
 import { TOPIC_CONFUSION_CLASSES, TOPIC_SCORE_CLASSES } from './topics.ts';
 import type { TopicScoreClass } from './topics.ts';
 
@@ -21,7 +21,7 @@ export interface TopicMetrics {
  * (`crypto_specific`) counts as wrong and lowers the true class's recall, but is not a class of the average.
  */
 export function topicMetrics(truth: readonly EventCategory[], predicted: readonly EventCategory[]): TopicMetrics {
-  const m = computeMetricsOf<EventCategory>(TOPIC_CONFUSION_CLASSES, truth, predicted);
+  const m = computeMetrics<EventCategory>(TOPIC_CONFUSION_CLASSES, truth, predicted);
   const scored = TOPIC_SCORE_CLASSES as readonly string[];
   const stray = truth.find((t) => !scored.includes(t));
   if (stray !== undefined) throw new RangeError(`true label ${stray} is not a scored topic class`);

@@ -49,7 +49,7 @@ describe('trainEventModel', () => {
     expect(train.length).toBe(model.training.train_rows);
     const seen = model.trainingFingerprints();
     expect(seen.size).toBe(train.length);
-    const { fingerprintText } = await import('@himari/sentiment-model');
+    const { fingerprintText } = await import('@himari/text-classifier');
     expect(valid.filter((r) => seen.has(fingerprintText(r.text)))).toEqual([]);
   });
 

@@ -1,14 +1,22 @@
 /**
  * Trains the topic model from labelled topic data: topics mapped onto categories by TOPIC_MAP (excluded topics
  * dropped), a seeded stratified split carved off for validation (never trained on), word n-gram TF-IDF features and a
- * softmax logistic regression fitted by full-batch L-BFGS (all from @himari/sentiment-model). Deterministic: the seed
+ * softmax logistic regression fitted by full-batch L-BFGS (all from @himari/text-classifier). Deterministic: the seed
  * picks the split, the fit has no randomness, and the file has no clock or path in it.
  */
 import { basename } from 'node:path';
 import type { EventCategory } from '@himari/contracts';
-import { classifierTables, fitRecord, fitTextClassifier, splitRows, writeTextFile } from '@himari/sentiment-model';
-import type { ClassifierFit, ClassifierHyper, FeatureConfig, FitRecordKey } from '@himari/sentiment-model';
-import { EVENT_MODEL_FORMAT, EVENT_MODEL_FORMAT_VERSION, parseEventModel } from './model.ts';
+import { classifierTables, fitLabelledRows, fitRecord, splitRows, trainSettings, writeTextFile } from '@himari/text-classifier';
+import type {
+  ClassifierFit,
+  ClassifierHyper,
+  FeatureConfig,
+  FitRecordKey,
+  TrainDefaults,
+  TrainOptions,
+  TrainReport,
+} from '@himari/text-classifier';
+import { DEFAULT_EVENT_MODEL_NAME, EVENT_MODEL_FORMAT, EVENT_MODEL_FORMAT_VERSION, parseEventModel } from './model.ts';
 import type { EventModelFile, EventTopicModel } from './model.ts';
 import { readTopicCsv } from './topic-data.ts';
 import type { TopicRow } from './topic-data.ts';
@@ -37,8 +45,12 @@ export const DEFAULT_EVENT_FEATURES: FeatureConfig = {
 export const DEFAULT_EVENT_HYPER: EventTrainHyper = { l2: 1e-5, classWeight: 'balanced', maxIter: 500 };
 export const DEFAULT_EVENT_SEED = 20240611;
 export const DEFAULT_EVENT_VALID_FRACTION = 0.15;
-/** Name and release written into the file and into EventInfo.classifier; bump the release when the weights change. */
-export const DEFAULT_EVENT_MODEL_NAME = 'topic-logreg@1';
+export const EVENT_DEFAULTS: TrainDefaults = {
+  features: DEFAULT_EVENT_FEATURES,
+  hyper: DEFAULT_EVENT_HYPER,
+  seed: DEFAULT_EVENT_SEED,
+  validFraction: DEFAULT_EVENT_VALID_FRACTION,
+};
 
 /** A row the model can learn from: its topic maps onto a scored class. */
 export interface CategoryRow {
@@ -66,25 +78,14 @@ export function carveSplit(
 
 export type EventFit = ClassifierFit;
 
-const LABEL_INDEX: ReadonlyMap<string, number> = new Map(TOPIC_SCORE_CLASSES.map((c, i) => [c, i]));
-
-/** Vocabulary and weights from rows; no I/O. Classes are TOPIC_SCORE_CLASSES, in that order. */
+/** Vocabulary and weights from rows; no I/O. Classes are TOPIC_SCORE_CLASSES, in that order; never a lexicon (model.ts). */
 export function fitEventModel(
   rows: readonly CategoryRow[],
   features: FeatureConfig,
   hyper: EventTrainHyper,
   onIter?: (iter: number, loss: number) => void,
 ): EventFit {
-  const y = Uint8Array.from(rows, (r) => LABEL_INDEX.get(r.label) as number);
-  return fitTextClassifier(
-    rows.map((r) => r.text),
-    y,
-    TOPIC_SCORE_CLASSES.length,
-    features,
-    null,
-    hyper,
-    onIter,
-  );
+  return fitLabelledRows(rows, TOPIC_SCORE_CLASSES, { ...features, lexicon: 'none' }, hyper, onIter);
 }
 
 export interface EventModelInput {
@@ -110,35 +111,13 @@ export function serializeEventModel(input: EventModelInput): string {
   return JSON.stringify(file) + '\n';
 }
 
-export interface EventTrainOptions {
-  /** Topic CSV (`text,label`, topic ids 0..19). */
-  data: string;
-  out: string;
-  seed?: number;
-  /** Share carved off (stratified, seeded) and never trained on; 0 trains on every row. Default 0.15. */
-  validFraction?: number;
-  name?: string;
-  features?: Partial<FeatureConfig>;
-  hyper?: Partial<EventTrainHyper>;
-  onProgress?: (p: { iteration: number; loss: number }) => void;
-}
+/** The shared options; `data` is a topic CSV (`text,label`, topic ids 0..19); `name` defaults to topic-logreg@1. */
+export type EventTrainOptions = TrainOptions;
 
-export interface EventTrainReport {
-  model: string;
-  model_version: string;
-  out: string;
-  bytes: number;
-  data: string;
-  data_sha256: string;
-  train_rows: number;
-  valid_rows: number;
+/** The shared report; `valid` is the category the saved (quantised) model alone decides on the carved rows. */
+export interface EventTrainReport extends TrainReport<TopicMetrics> {
+  /** Rows of topics the table excludes: neither trained on nor held out. */
   excluded_rows: number;
-  features: number;
-  iterations: number;
-  converged: boolean;
-  seconds: number;
-  /** Category decided by the saved (quantised) model alone, on the carved validation rows. */
-  valid?: TopicMetrics;
 }
 
 function countClasses(rows: readonly CategoryRow[]): Record<string, number> {
@@ -156,10 +135,7 @@ export function modelMetrics(model: EventTopicModel, rows: readonly CategoryRow[
 
 export async function trainEventModel(opts: EventTrainOptions): Promise<EventTrainReport> {
   const started = performance.now();
-  const seed = opts.seed ?? DEFAULT_EVENT_SEED;
-  const validFraction = opts.validFraction ?? DEFAULT_EVENT_VALID_FRACTION;
-  const features: FeatureConfig = { ...DEFAULT_EVENT_FEATURES, ...opts.features };
-  const hyper: EventTrainHyper = { ...DEFAULT_EVENT_HYPER, ...opts.hyper };
+  const { seed, validFraction, features, hyper } = trainSettings(opts, EVENT_DEFAULTS);
   const data = readTopicCsv(opts.data);
   const rows = categoryRows(data.rows);
   const { train, valid } = carveSplit(rows, seed, validFraction);
@@ -198,6 +174,7 @@ export async function trainEventModel(opts: EventTrainOptions): Promise<EventTra
     features: fitted.vocab.size,
     iterations: fitted.iterations,
     converged: fitted.converged,
+    final_loss: fitted.loss,
     seconds: 0,
   };
   if (valid.length > 0) report.valid = modelMetrics(model, valid);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NewsItem, encode } from '@himari/contracts';
 import { REJECT_CODES, RejectCode, normaliseRaw, type IngestResult } from './index.ts';
-import { TEST_INGEST_OPTIONS, TEST_NOW_MS, jsonBytes, mulberry32, rawItem } from './testing.ts';
+import { mulberry32 } from '@himari/numeric';
+import { TEST_INGEST_OPTIONS, TEST_NOW_MS, jsonBytes, rawItem } from './testing.ts';
 
 /** Small limits so that random input reaches the size and truncation paths too. */
 const OPTS = { ...TEST_INGEST_OPTIONS, maxTextChars: 64, maxMessageBytes: 4096 };

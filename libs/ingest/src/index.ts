@@ -1,4 +1,14 @@
-export * from './codes.ts';
+export {
+  reject,
+  duplicateIdRejection,
+  quote,
+  RejectCode,
+  REJECT_CODES,
+  IngestFlag,
+  type IngestOptions,
+  type IngestRejection,
+  type IngestResult,
+} from './codes.ts';
 export { normaliseRaw, normaliseObject, MAX_ID_CHARS } from './normalise.ts';
 export { decodeObject } from './decode.ts';
 export {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { sharedDataPath } from '@himari/config/testing';
 import { INJECTION_PLACEHOLDER, PROMPT_INJECTION_PATTERNS, detectPromptInjection, scrubPromptInjection } from './injection.ts';
 import { cleanText } from './text.ts';
 
@@ -69,17 +70,17 @@ describe('PROMPT_INJECTION_PATTERNS', () => {
 });
 
 // Real finance text (MIT-licensed tweets, PhraseBank sentences): the false-positive rate must stay near zero.
-const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const DATA = sharedDataPath();
 const corpora: [string, string][] = [
   ['twitter_financial_news_sentiment/train.csv', 'text'],
   ['twitter_financial_news_topic/train.csv', 'text'],
   ['financial_phrasebank/train.csv', 'sentence'],
 ];
 
-describe.skipIf(!existsSync(DATA))('prompt-injection false positives on real finance text (../shared/data)', () => {
+describe.skipIf(!existsSync(DATA))('prompt-injection false positives on real finance text (data.shared_dir)', () => {
   for (const [file, column] of corpora) {
-    it.skipIf(!existsSync(DATA + file))(`flags at most 0.1% of ${file}`, () => {
-      const rows = parse(readFileSync(DATA + file), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+    it.skipIf(!existsSync(join(DATA, file)))(`flags at most 0.1% of ${file}`, () => {
+      const rows = parse(readFileSync(join(DATA, file)), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
       expect(rows.length).toBeGreaterThan(1000);
       const flagged = rows.map((r) => cleanText(r[column] ?? '').text).filter((t) => detectPromptInjection(t).length > 0);
       expect(flagged.length, flagged.slice(0, 5).join(' | ')).toBeLessThanOrEqual(Math.floor(rows.length * 0.001));

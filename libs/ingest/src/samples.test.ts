@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sharedDataPath } from '@himari/config/testing';
 import { NewsItem } from '@himari/contracts';
 import { IngestFlag, RejectCode, normaliseRaw, type IngestResult } from './index.ts';
 import { TEST_INGEST_OPTIONS } from './testing.ts';
@@ -92,7 +93,7 @@ describe('samples/bad-input.jsonl', () => {
   });
 });
 
-const DATA = fileURLToPath(new URL('../../../../shared/data/twitter_financial_news_sentiment/train.csv', import.meta.url));
+const DATA = sharedDataPath('twitter_financial_news_sentiment/train.csv');
 
 describe.skipIf(!existsSync(DATA))('samples are fresh', () => {
   it('tools/build-samples.ts --check finds the files up to date', () => {

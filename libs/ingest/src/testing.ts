@@ -1,5 +1,5 @@
 /** Fixture builders for tests of J8 and of the actors that consume its output. */
-import { encode, mulberry32 } from '@himari/contracts';
+import { encode } from '@himari/contracts';
 import type { IngestOptions } from './codes.ts';
 
 /** The config defaults (`ingest.*`), so that tests exercise the limits a deployment gets. */
@@ -38,6 +38,3 @@ export function textBytes(text: string): Uint8Array {
 export function msgpackBytes(value: unknown): Uint8Array {
   return encode(value);
 }
-
-/** Seeded PRNG (mulberry32) for reproducible fuzzing: same seed, same sequence, on every machine. */
-export { mulberry32 };

@@ -1,6 +1,25 @@
-export * from './types.ts';
-export * from './errors.ts';
-export * from './flags.ts';
+export {
+  estimateTokens,
+  BackendKind,
+  type ChatMessage,
+  type OutputSchema,
+  type GenerateRequest,
+  type FinishReason,
+  type GenerateResult,
+  type TextGenerator,
+} from './types.ts';
+export {
+  isBackendFailure,
+  LlmErrorCode,
+  LlmError,
+  BackendUnavailableError,
+  BackendTimeoutError,
+  BackendRejectedError,
+  ModelUnavailableError,
+  MisconfiguredError,
+  BudgetExhaustedError,
+} from './errors.ts';
+export { LlmFlag } from './flags.ts';
 export { Semaphore, backoffDelayMs } from './limit.ts';
 export { HourlyBudget, withBudget, type BudgetOptions, type BudgetState, type Usage, type Reservation } from './budget.ts';
 export { signalOutputSchema, withoutLengthBounds, jsonSchemaToGbnf, UnsupportedSchemaError, type TextBounds } from './schema.ts';

@@ -1,2 +1,2 @@
-export * from './logger.ts';
-export * from './metrics.ts';
+export { createLogger, silentLogger, type Logger, type LoggerOptions } from './logger.ts';
+export { createActorMetrics, startMetricsServer, type ActorMetrics } from './metrics.ts';

@@ -1,9 +1,7 @@
-/** Builders for J4 tests: drafts, weekday calendars and seeded price bars. */
+/** Builders for J4 tests: drafts and weekday calendars. */
 import { DraftSignal } from '@himari/contracts';
 import { draftFromUpstream } from '@himari/drafting';
 import { makeScoredNews } from '@himari/drafting/testing';
-import { seededRandom } from '@himari/calibration/testing';
-import type { PriceBar } from './prices.ts';
 
 /** A valid DraftSignal (an AAPL earnings beat, BUY) with fields replaced; validated, so a bad override fails here. */
 export function makeDraft(o: Partial<DraftSignal> = {}): DraftSignal {
@@ -21,20 +19,4 @@ export function weekdays(start: string, n: number): string[] {
     d.setUTCDate(d.getUTCDate() + 1);
   }
   return out;
-}
-
-/** A random walk per asset: opens and closes around 100 with ~1% daily moves; adjusted = raw. */
-export function randomBars(assets: readonly string[], dates: readonly string[], seed = 1): PriceBar[] {
-  const rnd = seededRandom(seed);
-  const bars: PriceBar[] = [];
-  for (const asset of assets) {
-    let p = 100;
-    for (const date of dates) {
-      const open = p * (1 + (rnd() - 0.5) * 0.01);
-      const close = open * (1 + (rnd() - 0.5) * 0.02);
-      p = close;
-      bars.push({ asset, date, open, close, adjClose: close });
-    }
-  }
-  return bars;
 }

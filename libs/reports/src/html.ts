@@ -63,10 +63,6 @@ export function table(header: readonly string[], rows: readonly (readonly Cell[]
   ].join('\n');
 }
 
-export function paragraph(text: string): string {
-  return `<p>${esc(text)}</p>`;
-}
-
 export function note(text: string): string {
   return `<p class="note">${esc(text)}</p>`;
 }

@@ -7,7 +7,8 @@
  *   (Jaccard ≥ 0.5) without being the same words. Retweets that add a comment, cut a headline or reorder cashtags
  *   are the typical pairs: what novelty must mark as `duplicate_of`.
  */
-import { isTopicHeldOut, normalisedWords, readStocknet, readTopic, STOCKNET_EVAL_FROM, type CorpusFile } from '@himari/embeddings';
+import { normalisedWords } from '@himari/embeddings';
+import { isTopicHeldOut, readStocknet, readTopic, STOCKNET_EVAL_FROM, type CorpusFile } from '@himari/embeddings/offline';
 
 export interface TopicTask {
   texts: string[];

@@ -4,6 +4,7 @@
  * the project encoder's real vectors (index-eval.ts).
  */
 import { words, type Encoder, type ProjectEncoder } from '@himari/embeddings';
+import { dot } from '@himari/numeric';
 import { duplicateTask, DUPLICATE_RULE, topicTask, type DuplicateTask, type TopicTask } from './eval-data.ts';
 import { sameStory } from './novelty.ts';
 import type { BackendName } from './backend.ts';
@@ -88,9 +89,7 @@ export function denseRanker(name: string, enc: Encoder): Ranker {
         const qv = vecs[q]!;
         for (let d = 0; d < vecs.length; d++) {
           const v = vecs[d]!;
-          let s = 0;
-          for (let j = 0; j < v.length; j++) s += qv[j]! * v[j]!;
-          scores[d] = allow && !allow(q, d) ? -Infinity : s;
+          scores[d] = allow && !allow(q, d) ? -Infinity : dot(qv, v, v.length);
         }
         scores[q] = -Infinity;
         return topOf(scores, k);

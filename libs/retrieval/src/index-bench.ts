@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quantile } from '@himari/numeric';
 import type { BackendName } from './backend.ts';
 import { autoNlist, createIndex, type IndexKind, type IndexParams, type VectorIndex } from './vector-index.ts';
 
@@ -24,12 +25,6 @@ export interface IndexMeasurement {
   p99_ms_best_of_3?: number;
   recall_at_10: number;
   queries: number;
-}
-
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i]!;
 }
 
 /** Exact top-k rowids (positions) per query, the reference for recall. */

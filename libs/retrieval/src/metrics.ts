@@ -52,10 +52,3 @@ export function createRagMetrics(registry = new Registry()): RagMetrics {
     removed: new Counter({ name: 'himari_rag_retention_removed_total', help: 'Documents removed by retention', registers: r }),
   };
 }
-
-/** p-quantile (0..1) of an op's latency in milliseconds, read back from the summary (tests, `rag stats`). */
-export async function latencyQuantileMs(m: RagMetrics, op: string, q: number): Promise<number | null> {
-  const data = await m.latency.get();
-  const v = data.values.find((x) => x.labels['op'] === op && (x.labels as Record<string, unknown>)['quantile'] === q);
-  return v && Number.isFinite(v.value) ? v.value * 1000 : null;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 import { jaccard, shingleHashes, StoryIndex } from './story-index.ts';
 
 const DIM = 32;

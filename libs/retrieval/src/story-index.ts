@@ -13,7 +13,7 @@
  *
  * Invariant (as RecentVectors): every document published at or after `floor()` and not removed is in the index.
  */
-import { mulberry32 } from '@himari/contracts';
+import { mulberry32 } from '@himari/numeric';
 import { fnv1a, words } from '@himari/embeddings';
 
 const SHINGLE = 3;

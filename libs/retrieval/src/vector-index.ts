@@ -9,6 +9,7 @@
  * Every index file is written by its caller's atomic protocol (see index-manager.ts); none of them is executable.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dot } from '@himari/numeric';
 import { loadHnswlib, probeFaiss, type BackendName, type FaissIndex, type HnswIndex } from './backend.ts';
 
 export type IndexKind = 'flat' | 'ivf' | 'hnsw';
@@ -255,12 +256,7 @@ export class JsFlatIndex implements VectorIndex {
   search(query: Float32Array, k: number): SearchHits {
     const scores = new Float32Array(this.n);
     const d = this.dim;
-    for (let i = 0; i < this.n; i++) {
-      let s = 0;
-      const o = i * d;
-      for (let j = 0; j < d; j++) s += this.data[o + j]! * query[j]!;
-      scores[i] = s;
-    }
+    for (let i = 0; i < this.n; i++) scores[i] = dot(this.data, query, d, i * d);
     const order = topIndices(scores, Math.min(k, this.n));
     return { rowids: order.map((i) => this.ids[i]!), scores: order.map((i) => scores[i]!) };
   }

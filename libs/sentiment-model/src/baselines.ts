@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Label } from './labels.ts';
-import { tokenize } from './tokenize.ts';
+import { tokenize } from '@himari/text-classifier';
 
 /** A reference classifier evaluated beside the model in the same run. */
 export interface Baseline {

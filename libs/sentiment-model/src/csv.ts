@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { sha256Hex } from '@himari/text-classifier';
 import { DatasetFormatError } from './errors.ts';
 import type { Label } from './labels.ts';
 
@@ -98,10 +98,6 @@ export function parseLabelledCsv(content: string, format: DataFormatOption = 'au
     return row;
   });
   return { format: resolved, rows };
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 export function readLabelledCsv(path: string, format: DataFormatOption = 'auto'): LabelledData {

@@ -1,98 +1,41 @@
 import { basename } from 'node:path';
+import { carvedValidRows, computeMetrics, countOverlap, scoreSummary, writeReports } from '@himari/text-classifier';
+import type { EvalOptions, EvalReport, ScoreSummary } from '@himari/text-classifier';
 import { hasLoughranMcDonald, loughranMcDonaldBaseline, majorityBaseline, vaderBaseline } from './baselines.ts';
 import type { Baseline } from './baselines.ts';
-import { writeTextFile } from './classifier.ts';
 import { filterAgreement, readLabelledCsv } from './csv.ts';
 import type { DataFormat, DataFormatOption, LabelledRow } from './csv.ts';
 import { EvalOverlapError, SentimentModelError } from './errors.ts';
-import { fingerprintText } from './fingerprint.ts';
 import { LABELS } from './labels.ts';
 import type { Label } from './labels.ts';
-import { computeMetrics } from './metrics.ts';
-import type { ClassMetrics, Metrics } from './metrics.ts';
 import { loadSentimentModel } from './model.ts';
 import type { TrainedSentimentModel } from './model.ts';
-import { DEFAULT_LM_DIR, DEFAULT_MODEL_PATH } from './paths.ts';
-import { splitRows } from './split.ts';
+import { DEFAULT_MODEL_PATH } from './paths.ts';
 
-export const EVAL_SUBSETS = ['all', 'valid'] as const;
-export type EvalSubset = (typeof EVAL_SUBSETS)[number];
-
-export interface EvalOptions {
-  /** CSV path: TFNS `text,label` (0/1/2) or PhraseBank `sentence,label[,agreement]`. */
-  data: string;
-  /** Model file; default models/sentiment/tfns-logreg.json. */
-  model?: string;
-  /** Write the JSON report here. */
-  json?: string;
-  /** Write the Markdown report here. */
-  markdown?: string;
+/** The shared options, plus the layouts' own, and the Loughran-McDonald word lists for that baseline. */
+export interface SentimentEvalOptions extends EvalOptions {
+  /** TFNS `text,label` (0/1/2) or PhraseBank `sentence,label[,agreement]`; default `auto`. */
   format?: DataFormatOption;
-  /**
-   * `valid`: evaluate on the validation rows the model's own training run carved out of this very file (same seed and
-   * fraction, checked by the file's sha256). `all` (default): every row.
-   */
-  subset?: EvalSubset;
   /** PhraseBank: keep rows with agreement >= this (100 = AllAgree), after any subset selection. */
   minAgreement?: number;
-  /** Loughran-McDonald lists for the baseline; null skips it. Default: ../shared/data/loughran_mcdonald. */
+  /**
+   * Folder of the Loughran-McDonald lists (a licensed data set, never part of the repo); null or absent: no LM
+   * baseline. `himari eval sentiment` passes `<data.shared_dir>/loughran_mcdonald`.
+   */
   lmDir?: string | null;
-  /** Score even when the data shares texts with the training data (the report then says so). Default false: refuse. */
-  allowOverlap?: boolean;
 }
 
-export interface ScoreSummary {
-  accuracy: number;
-  macro_f1: number;
-  weighted_f1: number;
-}
-
-export interface EvalReport {
-  model: string;
-  model_version: string;
-  data: string;
-  data_sha256: string;
+export interface SentimentEvalReport extends EvalReport<Label> {
   format: DataFormat;
-  subset: EvalSubset;
   min_agreement: number | null;
-  n: number;
-  accuracy: number;
-  macro_f1: number;
-  weighted_f1: number;
-  baselines: Record<string, ScoreSummary>;
-  /** How each baseline decides. */
-  baseline_rules: Record<string, string>;
-  confusion: Metrics['confusion'];
-  per_class: Record<Label, ClassMetrics>;
-  /** Evaluation rows whose text the model was trained on (0 unless allowOverlap was set). */
-  overlap: number;
-  warnings: string[];
-  seconds: number;
 }
 
-function summary(m: Metrics): ScoreSummary {
-  return { accuracy: m.accuracy, macro_f1: m.macro_f1, weighted_f1: m.weighted_f1 };
-}
+const fail = (message: string, options?: ErrorOptions): Error => new SentimentModelError(message, options);
 
-function selectRows(all: readonly LabelledRow[], sha256: string, model: TrainedSentimentModel, opts: EvalOptions): LabelledRow[] {
+function selectRows(all: readonly LabelledRow[], sha256: string, model: TrainedSentimentModel, opts: SentimentEvalOptions): LabelledRow[] {
   if ((opts.subset ?? 'all') === 'all') return filterAgreement(all, opts.minAgreement);
-  const t = model.training;
-  if (t.data_sha256 !== sha256) {
-    throw new SentimentModelError(
-      `subset "valid" needs the file the model was trained on (${t.data_file}, sha256 ${t.data_sha256.slice(0, 12)}…); this file is ${sha256.slice(0, 12)}…`,
-    );
-  }
-  if (t.split.valid_fraction === 0)
-    throw new SentimentModelError('the model was trained on every row of its file: it has no validation rows');
-  const trainedOn = filterAgreement(all, t.min_agreement ?? undefined);
-  const { valid } = splitRows(trainedOn, { seed: t.split.seed, validFraction: t.split.valid_fraction });
-  return filterAgreement(valid, opts.minAgreement);
-}
-
-/** Rows whose (case/whitespace-folded) text is among the model's training texts. */
-export function countOverlap(model: TrainedSentimentModel, rows: readonly LabelledRow[]): number {
-  const seen = model.trainingFingerprints();
-  return rows.reduce((n, r) => n + (seen.has(fingerprintText(r.text)) ? 1 : 0), 0);
+  const trainedOn = filterAgreement(all, model.training.min_agreement ?? undefined);
+  return filterAgreement(carvedValidRows(trainedOn, sha256, model.training, LABELS, fail), opts.minAgreement);
 }
 
 function majorityOf(counts: Record<Label, number>): Label {
@@ -100,7 +43,7 @@ function majorityOf(counts: Record<Label, number>): Label {
 }
 
 /** Scores the model and the baselines on the same rows, in one run. */
-export async function evalSentiment(opts: EvalOptions): Promise<EvalReport> {
+export async function evalSentiment(opts: SentimentEvalOptions): Promise<SentimentEvalReport> {
   const started = performance.now();
   const model = loadSentimentModel(opts.model ?? DEFAULT_MODEL_PATH);
   const data = readLabelledCsv(opts.data, opts.format ?? 'auto');
@@ -108,7 +51,7 @@ export async function evalSentiment(opts: EvalOptions): Promise<EvalReport> {
   if (rows.length === 0) throw new SentimentModelError('no rows to evaluate after the subset/agreement selection');
   const warnings: string[] = [];
 
-  const overlap = countOverlap(model, rows);
+  const overlap = countOverlap(model.trainingFingerprints(), rows);
   if (overlap > 0) {
     const msg = `${overlap} of ${rows.length} evaluation texts are in the model's training data: scores on them are not a test`;
     if (!opts.allowOverlap) throw new EvalOverlapError(msg + ' (refusing; pass allowOverlap to score anyway)', overlap);
@@ -116,7 +59,7 @@ export async function evalSentiment(opts: EvalOptions): Promise<EvalReport> {
   }
 
   const baselines: Baseline[] = [majorityBaseline(majorityOf(model.training.class_counts)), vaderBaseline()];
-  const lmDir = opts.lmDir === undefined ? DEFAULT_LM_DIR : opts.lmDir;
+  const lmDir = opts.lmDir ?? null;
   if (lmDir !== null) {
     if (hasLoughranMcDonald(lmDir)) baselines.push(loughranMcDonaldBaseline(lmDir));
     else warnings.push(`Loughran-McDonald baseline skipped: no word lists in ${lmDir}`);
@@ -124,14 +67,16 @@ export async function evalSentiment(opts: EvalOptions): Promise<EvalReport> {
 
   const truth = rows.map((r) => r.label);
   const m = computeMetrics(
+    LABELS,
     truth,
     rows.map((r) => model.predictLabel(r.text)),
   );
   const baselineScores: Record<string, ScoreSummary> = {};
   const rules: Record<string, string> = {};
   for (const b of baselines) {
-    baselineScores[b.name] = summary(
+    baselineScores[b.name] = scoreSummary(
       computeMetrics(
+        LABELS,
         truth,
         rows.map((r) => b.predict(r.text)),
       ),
@@ -139,7 +84,7 @@ export async function evalSentiment(opts: EvalOptions): Promise<EvalReport> {
     rules[b.name] = b.rule;
   }
 
-  const report: EvalReport = {
+  const report: SentimentEvalReport = {
     model: model.name,
     model_version: model.version,
     data: opts.data,
@@ -159,14 +104,13 @@ export async function evalSentiment(opts: EvalOptions): Promise<EvalReport> {
     warnings,
     seconds: (performance.now() - started) / 1000,
   };
-  if (opts.json) writeTextFile(opts.json, JSON.stringify(report, null, 2) + '\n');
-  if (opts.markdown) writeTextFile(opts.markdown, evalMarkdown(report));
+  writeReports(report, evalMarkdown, opts);
   return report;
 }
 
 const f3 = (x: number): string => x.toFixed(3);
 
-export function evalMarkdown(r: EvalReport): string {
+export function evalMarkdown(r: SentimentEvalReport): string {
   const scope = [
     r.subset === 'valid' ? 'validation split' : 'all rows',
     r.min_agreement !== null ? `agreement >= ${r.min_agreement}` : null,

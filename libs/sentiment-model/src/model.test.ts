@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SentimentScore } from '@himari/contracts';
-import { sha256Hex } from './csv.ts';
+import { sha256Hex } from '@himari/text-classifier';
 import { loadSentimentModel } from './model.ts';
 import { DEFAULT_MODEL_PATH } from './paths.ts';
 

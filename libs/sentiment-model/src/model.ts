@@ -1,16 +1,23 @@
 import { z } from 'zod';
 import type { SentimentScore } from '@himari/contracts';
-import { FIT_RECORD_SHAPE, TABLES_SHAPE, decodeClassifier, featureConfigSchema, parseModelJson, readModelBytes } from './classifier.ts';
-import { sha256Hex } from './csv.ts';
+import {
+  FIT_RECORD_SHAPE,
+  LEXICONS,
+  TABLES_SHAPE,
+  argmax,
+  decodeClassifier,
+  featureConfigSchema,
+  parseModelJson,
+  predictProba,
+  readModelBytes,
+  sha256Hex,
+  unpackFingerprints,
+  vectorize,
+} from '@himari/text-classifier';
+import type { FeatureConfig, SoftmaxWeights, Vocabulary } from '@himari/text-classifier';
 import { SentimentModelError } from './errors.ts';
-import { vectorize } from './features.ts';
-import type { FeatureConfig, Vocabulary } from './features.ts';
-import { unpackFingerprints } from './fingerprint.ts';
 import { LABELS, NUM_CLASSES } from './labels.ts';
-import { LEXICONS } from './lexicon.ts';
 import type { Label } from './labels.ts';
-import { predictProba } from './logreg.ts';
-import type { SoftmaxWeights } from './logreg.ts';
 
 export const MODEL_FORMAT = 'himari-sentiment-logreg';
 export const MODEL_FORMAT_VERSION = 1;
@@ -49,8 +56,6 @@ const ModelFileSchema = z.object({
 });
 export type ModelFile = z.infer<typeof ModelFileSchema>;
 
-export { encodeFloat32, decodeFloat32, quantizeInt16, dequantizeInt16 } from './classifier.ts';
-
 /** The scorer kind this lib reports in SentimentScore.scorer. */
 export const SCORER_KIND = 'trained' as const;
 
@@ -82,7 +87,7 @@ export class TrainedSentimentModel {
         `features.lexicon is ${file.features.lexicon} but the file ${file.lexicon ? 'has' : 'lacks'} a lexicon`,
       );
     const lexicon = file.lexicon ? new Map(Object.entries(file.lexicon)) : null;
-    ({ vocab: this.vocab, weights: this.weights } = decodeClassifier(file, NUM_CLASSES, lexicon));
+    ({ vocab: this.vocab, weights: this.weights } = decodeClassifier(file, NUM_CLASSES, lexicon, fail));
     this.packedFingerprints = file.train_fingerprints;
   }
 
@@ -121,19 +126,16 @@ export class TrainedSentimentModel {
 }
 
 export function argmaxLabel(p: Float64Array): Label {
-  let best = 0;
-  for (let c = 1; c < NUM_CLASSES; c++) if ((p[c] as number) > (p[best] as number)) best = c;
-  return LABELS[best] as Label;
+  return LABELS[argmax(p)] as Label;
 }
 
+const fail = (message: string, options?: ErrorOptions): Error => new SentimentModelError(message, options);
+
 export function parseSentimentModel(bytes: Buffer | string, source = 'model'): TrainedSentimentModel {
-  const file = parseModelJson(bytes, source, ModelFileSchema, MODEL_FORMAT, MODEL_FORMAT_VERSION, (m) => new SentimentModelError(m));
+  const file = parseModelJson(bytes, source, ModelFileSchema, MODEL_FORMAT, MODEL_FORMAT_VERSION, fail);
   return new TrainedSentimentModel(file, sha256Hex(bytes));
 }
 
 export function loadSentimentModel(path: string): TrainedSentimentModel {
-  return parseSentimentModel(
-    readModelBytes(path, 'sentiment model', (m) => new SentimentModelError(m)),
-    path,
-  );
+  return parseSentimentModel(readModelBytes(path, 'sentiment model', fail), path);
 }

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SentimentScore } from '@himari/contracts';
-import { sha256Hex } from './csv.ts';
+import { sha256Hex } from '@himari/text-classifier';
 import { SentimentModelError } from './errors.ts';
-import { minimizeLbfgs } from './lbfgs.ts';
 import { loadSentimentModel, parseSentimentModel } from './model.ts';
 import { tinyTfnsCsv } from './testing.ts';
 import { trainSentiment } from './train.ts';
@@ -34,17 +33,17 @@ describe('trainSentiment', () => {
 
   it('learns the obvious words and reports scores in the contract shape', async () => {
     const out = join(dir, 'full.json');
-    const progress: { epoch: number; loss: number }[] = [];
+    const progress: { iteration: number; loss: number }[] = [];
     const r = await trainSentiment({ data, out, seed: 1, validFraction: 0, name: 'tiny', onProgress: (p) => progress.push(p) });
     expect(r.valid).toBeUndefined();
     expect(progress.length).toBeGreaterThan(1);
     // L-BFGS with an Armijo line search never increases the objective; nb-ovr runs one fit per class, each counting
     // its iterations from the start again.
-    const fits = progress.filter((p, i) => i === 0 || p.epoch <= (progress[i - 1] as { epoch: number }).epoch).length;
+    const fits = progress.filter((p, i) => i === 0 || p.iteration <= (progress[i - 1] as { iteration: number }).iteration).length;
     expect(fits).toBe(3);
     for (let i = 1; i < progress.length; i++) {
       const [prev, cur] = [progress[i - 1]!, progress[i]!];
-      if (cur.epoch > prev.epoch) expect(cur.loss).toBeLessThanOrEqual(prev.loss);
+      if (cur.iteration > prev.iteration) expect(cur.loss).toBeLessThanOrEqual(prev.loss);
     }
     const m = loadSentimentModel(out);
     const pos = m.score('Zeta shares surge as profit beats estimates');
@@ -70,25 +69,5 @@ describe('model files', () => {
     expect(() => parseSentimentModel('{"format":"other"}')).toThrow(SentimentModelError);
     expect(() => parseSentimentModel('not json')).toThrow(SentimentModelError);
     expect(() => loadSentimentModel(join(dir, 'missing.json'))).toThrow(SentimentModelError);
-  });
-});
-
-describe('minimizeLbfgs', () => {
-  it('finds the minimum of a convex quadratic', () => {
-    // f(x) = (x0 - 3)^2 + 10 (x1 + 1)^2
-    const res = minimizeLbfgs(
-      (x, g) => {
-        const a = (x[0] as number) - 3;
-        const b = (x[1] as number) + 1;
-        g[0] = 2 * a;
-        g[1] = 20 * b;
-        return a * a + 10 * b * b;
-      },
-      new Float64Array(2),
-      { maxIter: 100, memory: 5, gradTol: 1e-9, relTol: 0 },
-    );
-    expect(res.converged).toBe(true);
-    expect(res.x[0]).toBeCloseTo(3, 6);
-    expect(res.x[1]).toBeCloseTo(-1, 6);
   });
 });

@@ -1,18 +1,30 @@
 import { basename } from 'node:path';
+import {
+  classifierTables,
+  codeUnitOrder,
+  computeMetrics,
+  fitLabelledRows,
+  fitRecord,
+  splitRows,
+  trainSettings,
+  writeTextFile,
+} from '@himari/text-classifier';
+import type {
+  ClassifierFit,
+  ClassifierHyper,
+  FeatureConfig,
+  FitRecordKey,
+  Metrics,
+  TrainDefaults,
+  TrainOptions,
+  TrainReport,
+} from '@himari/text-classifier';
 import { filterAgreement, readLabelledCsv } from './csv.ts';
 import type { DataFormat, DataFormatOption, LabelledRow } from './csv.ts';
-import { classifierTables, fitRecord, fitTextClassifier, writeTextFile } from './classifier.ts';
-import type { ClassifierFit, ClassifierHyper, FitRecordKey } from './classifier.ts';
-import { codeUnitOrder } from './features.ts';
-import type { FeatureConfig } from './features.ts';
-import { lexiconFor } from './lexicon.ts';
-import { LABEL_INDEX, LABELS, NUM_CLASSES } from './labels.ts';
+import { LABELS } from './labels.ts';
 import type { Label } from './labels.ts';
-import { computeMetrics } from './metrics.ts';
-import type { Metrics } from './metrics.ts';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, parseSentimentModel } from './model.ts';
 import type { ModelFile, TrainedSentimentModel } from './model.ts';
-import { splitRows } from './split.ts';
 
 export type TrainHyper = ClassifierHyper;
 
@@ -33,8 +45,12 @@ export const DEFAULT_FEATURES: FeatureConfig = {
 export const DEFAULT_HYPER: TrainHyper = { l2: 1e-4, classWeight: 'balanced', maxIter: 500, method: 'nb-ovr', nbInterpolation: 0.5 };
 export const DEFAULT_SEED = 20240611;
 export const DEFAULT_VALID_FRACTION = 0.15;
-
-export type FitResult = ClassifierFit;
+export const SENTIMENT_DEFAULTS: TrainDefaults = {
+  features: DEFAULT_FEATURES,
+  hyper: DEFAULT_HYPER,
+  seed: DEFAULT_SEED,
+  validFraction: DEFAULT_VALID_FRACTION,
+};
 
 /** Vocabulary, features and weights from labelled rows; no I/O. */
 export function fit(
@@ -42,55 +58,20 @@ export function fit(
   features: FeatureConfig,
   hyper: TrainHyper,
   onIter?: (iter: number, loss: number) => void,
-): FitResult {
-  const y = Uint8Array.from(rows, (r) => LABEL_INDEX[r.label]);
-  return fitTextClassifier(
-    rows.map((r) => r.text),
-    y,
-    NUM_CLASSES,
-    features,
-    lexiconFor(features.lexicon),
-    hyper,
-    onIter,
-  );
+): ClassifierFit {
+  return fitLabelledRows(rows, LABELS, features, hyper, onIter);
 }
 
-export interface TrainOptions {
-  /** CSV path (TFNS or PhraseBank layout). */
-  data: string;
+/** The shared options, plus the two layouts' own: which layout, and PhraseBank's agreement filter. */
+export interface SentimentTrainOptions extends TrainOptions {
+  /** Default `auto`: told apart by the label values. */
   format?: DataFormatOption;
-  /** Seeds the train/validation split (training itself is deterministic full-batch L-BFGS). */
-  seed?: number;
-  /** Output model file (JSON). */
-  out: string;
-  /** Share of the file carved off (stratified, seeded) and NOT trained on; 0 trains on every row. Default 0.15. */
-  validFraction?: number;
   /** PhraseBank: keep only rows with agreement >= this (100 = AllAgree). */
   minAgreement?: number;
-  /** Model name reported in SentimentScore.model; default: the output file name without extension. */
-  name?: string;
-  features?: Partial<FeatureConfig>;
-  hyper?: Partial<TrainHyper>;
-  onProgress?: (p: { epoch: number; loss: number }) => void;
 }
 
-export interface TrainReport {
-  model: string;
-  model_version: string;
-  out: string;
-  bytes: number;
-  data: string;
-  data_sha256: string;
+export interface SentimentTrainReport extends TrainReport<Metrics<Label>> {
   format: DataFormat;
-  train_rows: number;
-  valid_rows: number;
-  features: number;
-  iterations: number;
-  converged: boolean;
-  final_loss: number;
-  seconds: number;
-  /** Scores of the saved (quantised) model on the carved validation rows; absent when validFraction is 0. */
-  valid?: Metrics;
 }
 
 function countLabels(rows: readonly LabelledRow[]): Record<Label, number> {
@@ -101,7 +82,7 @@ function countLabels(rows: readonly LabelledRow[]): Record<Label, number> {
 
 export interface ModelFileInput {
   name: string;
-  fit: FitResult;
+  fit: ClassifierFit;
   features: FeatureConfig;
   hyper: TrainHyper;
   training: Omit<ModelFile['training'], FitRecordKey>;
@@ -125,23 +106,21 @@ export function serializeModel(input: ModelFileInput): string {
   return JSON.stringify(file) + '\n';
 }
 
-export function evaluateModel(model: TrainedSentimentModel, rows: readonly LabelledRow[]): Metrics {
+export function evaluateModel(model: TrainedSentimentModel, rows: readonly LabelledRow[]): Metrics<Label> {
   return computeMetrics(
+    LABELS,
     rows.map((r) => r.label),
     rows.map((r) => model.predictLabel(r.text)),
   );
 }
 
-export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
+export async function trainSentiment(opts: SentimentTrainOptions): Promise<SentimentTrainReport> {
   const started = performance.now();
-  const seed = opts.seed ?? DEFAULT_SEED;
-  const validFraction = opts.validFraction ?? DEFAULT_VALID_FRACTION;
-  const features: FeatureConfig = { ...DEFAULT_FEATURES, ...opts.features };
-  const hyper: TrainHyper = { ...DEFAULT_HYPER, ...opts.hyper };
+  const { seed, validFraction, features, hyper } = trainSettings(opts, SENTIMENT_DEFAULTS);
   const data = readLabelledCsv(opts.data, opts.format ?? 'auto');
   const rows = filterAgreement(data.rows, opts.minAgreement);
-  const { train, valid } = splitRows(rows, { seed, validFraction });
-  const fitted = fit(train, features, hyper, (iter, loss) => opts.onProgress?.({ epoch: iter, loss }));
+  const { train, valid } = splitRows(rows, { seed, validFraction, labels: LABELS });
+  const fitted = fit(train, features, hyper, (iteration, loss) => opts.onProgress?.({ iteration, loss }));
   const name = opts.name ?? basename(opts.out).replace(/\.json$/, '');
   const text = serializeModel({
     name,
@@ -164,7 +143,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   writeTextFile(opts.out, text);
   // Score through the saved file, quantisation included: the numbers describe exactly what ships.
   const model = parseSentimentModel(Buffer.from(text, 'utf8'), opts.out);
-  const report: TrainReport = {
+  const report: SentimentTrainReport = {
     model: name,
     model_version: model.version,
     out: opts.out,

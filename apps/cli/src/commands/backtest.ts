@@ -13,9 +13,7 @@ import {
 import type { ConfigInput } from '@himari/config';
 import { createLogger } from '@himari/observability';
 import { calibrationServiceFrom, openLedger, PriceTable, readPrices } from '@himari/outcomes';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
-
-const DEFAULT_LM_DIR = '../shared/data/loughran_mcdonald';
+import { configFrom, numFlag, parse, sharedData, UsageError, type CommandContext } from '../context.ts';
 
 export async function backtestCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse(args, {
@@ -35,9 +33,12 @@ export async function backtestCommand(args: string[], ctx: CommandContext): Prom
   if (!values.news || !values.prices) throw new UsageError('backtest needs --news FILE (JSON lines) and --prices DIR|FILE (daily prices)');
 
   const backtest: Record<string, number> = {};
-  if (values['cost-bp'] !== undefined) backtest['cost_bp'] = Number(values['cost-bp']);
-  if (values.quantile !== undefined) backtest['quantile'] = Number(values.quantile);
-  if (values['min-assets'] !== undefined) backtest['min_assets'] = Number(values['min-assets']);
+  const costBp = numFlag(values['cost-bp'], 'cost-bp', { min: 0 });
+  const quantile = numFlag(values.quantile, 'quantile', { above: 0, max: 0.5 });
+  const minAssets = numFlag(values['min-assets'], 'min-assets', { integer: true, min: 2 });
+  if (costBp !== undefined) backtest['cost_bp'] = costBp;
+  if (quantile !== undefined) backtest['quantile'] = quantile;
+  if (minAssets !== undefined) backtest['min_assets'] = minAssets;
   const base = configFrom(ctx, values.config, {});
   // --model names the J5 backend; the config schema validates it (and lists the valid ones when it is wrong).
   const overrides = {
@@ -50,7 +51,7 @@ export async function backtestCommand(args: string[], ctx: CommandContext): Prom
   const config = configFrom(ctx, values.config, overrides);
   const log = createLogger({ name: 'himari-backtest', level: config.observability.log_level });
 
-  const lmDir = values.lm ?? DEFAULT_LM_DIR;
+  const lmDir = values.lm ?? sharedData(ctx, values.config, 'loughran_mcdonald');
   let lm: LoughranMcDonald | null = null;
   if (lmDir !== 'none') {
     if (!existsSync(resolve(lmDir))) {

@@ -1,26 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  DEFAULT_DATA_DIR,
-  DEFAULT_ENCODER_PATH,
-  loadTransformersEncoder,
-  ProjectEncoder,
-  readSentimentTexts,
-  readStocknet,
-  STOCKNET_EVAL_FROM,
-  dedupeTexts,
-} from '@himari/embeddings';
-import {
-  bowRanker,
-  denseRanker,
-  evaluateIndexes,
-  evaluateRetrieval,
-  paramsFrom,
-  probeFaiss,
-  tfidfRanker,
-  type Ranker,
-} from '@himari/retrieval';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { DEFAULT_ENCODER_PATH, loadTransformersEncoder, ProjectEncoder } from '@himari/embeddings';
+import { dedupeTexts, readSentimentTexts, readStocknet, STOCKNET_EVAL_FROM } from '@himari/embeddings/offline';
+import { paramsFrom, probeFaiss } from '@himari/retrieval';
+import { bowRanker, denseRanker, evaluateIndexes, evaluateRetrieval, tfidfRanker, type Ranker } from '@himari/retrieval/offline';
+import { configFrom, numFlag, parse, type CommandContext } from '../context.ts';
 
 const USAGE = `usage: himari eval retrieval [--data DIR] [--json FILE] [--encoder FILE] [--transformers-dir DIR]
                              [--index-docs N] [--no-index] [--topic-limit N] [--config FILE]
@@ -46,7 +30,7 @@ export async function evalRetrievalCommand(args: string[], ctx: CommandContext):
     return 0;
   }
   const config = configFrom(ctx, values.config, {});
-  const dataDir = values.data ?? DEFAULT_DATA_DIR;
+  const dataDir = values.data ?? config.data.shared_dir;
   const started = Date.now();
   const say = (m: string): void => void ctx.stderr.write(`himari eval retrieval: ${((Date.now() - started) / 1000).toFixed(1)} s ${m}\n`);
   const encoderPath = values.encoder ?? config.rag.encoder.project_path ?? DEFAULT_ENCODER_PATH;
@@ -75,12 +59,12 @@ export async function evalRetrievalCommand(args: string[], ctx: CommandContext):
     dataDir,
     rankers,
     duplicateSimilarity: config.rag.novelty.duplicate_similarity,
-    ...(values['topic-limit'] ? { topicLimit: positiveInt(values['topic-limit'], 'topic-limit') } : {}),
+    ...(values['topic-limit'] ? { topicLimit: numFlag(values['topic-limit'], 'topic-limit', { integer: true, min: 1 }) } : {}),
     notes,
     onProgress: say,
   });
   if (!values['no-index']) {
-    const n = values['index-docs'] ? positiveInt(values['index-docs'], 'index-docs') : 20_000;
+    const n = numFlag(values['index-docs'], 'index-docs', { integer: true, min: 1 }) ?? 20_000;
     // Real vectors: StockNet training-period tweets and TFNS sentiment tweets, queried with held-out StockNet tweets.
     const sn = readStocknet(dataDir).rows;
     const pool = dedupeTexts([...sn.filter((r) => r.date < STOCKNET_EVAL_FROM).map((r) => r.text), ...readSentimentTexts(dataDir).texts]);
@@ -126,10 +110,4 @@ function summaryText(r: Awaited<ReturnType<typeof evaluateRetrieval>>): string {
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-function positiveInt(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${flag} must be a positive integer, got ${v}`);
-  return n;
 }

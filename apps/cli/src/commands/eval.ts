@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { directionFromCompound } from '@himari/drafting';
-import { EVENT_EVAL_SUBSETS, evalEvents, evalEventsMarkdown, type EventEvalSubset } from '@himari/event-classification';
+import { evalEvents, evalEventsMarkdown } from '@himari/event-classification/offline';
 import {
   agreementWith,
   evaluateMethod,
@@ -15,23 +15,23 @@ import {
 import { createLogger } from '@himari/observability';
 import { createScorer, runBatch } from '@himari/pipeline';
 import {
-  DEFAULT_LM_DIR,
-  EVAL_SUBSETS,
+  SENTIMENT_DATA,
   evalMarkdown,
   evalSentiment,
   loughranMcDonaldBaseline,
   vaderBaseline,
   type DataFormatOption,
-  type EvalSubset,
-} from '@himari/sentiment-model';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+} from '@himari/sentiment-model/offline';
+import { EVAL_SUBSETS, type EvalOptions, type EvalSubset } from '@himari/text-classifier';
+import { configFrom, numFlag, parse, sharedData, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `usage:
   himari eval sentiment --data FILE [--model FILE] [--json FILE] [--markdown FILE] [--format tfns|phrasebank]
-                        [--subset all|valid] [--min-agreement N] [--lm-dir DIR | --no-lm] [--allow-overlap]
+                        [--subset all|valid] [--min-agreement N] [--lm-dir DIR | --no-lm] [--allow-overlap] [--config FILE]
   himari eval events    --data FILE [--model FILE] [--json FILE] [--markdown FILE] [--subset all|valid] [--allow-overlap]
   himari eval headlines --data FILE [--json FILE] [--markdown FILE] [--labels2 FILE] [--lm-dir DIR | --no-lm] [--config FILE]
-  himari eval retrieval ...`;
+  himari eval retrieval ...
+--lm-dir defaults to loughran_mcdonald/ in the shared data folder (config data.shared_dir, env HIMARI_DATA_DIR).`;
 
 type Command = (args: string[], ctx: CommandContext) => Promise<number>;
 
@@ -70,88 +70,94 @@ async function loadRetrieval(ctx: CommandContext): Promise<Command | null> {
   return mod.evalRetrievalCommand;
 }
 
-function num(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got ${v}`);
-  return n;
-}
-
-function subsetOf<T extends string>(v: string | undefined, allowed: readonly T[]): T {
+function subsetOf(v: string | undefined): EvalSubset {
   const s = v ?? 'all';
-  if (!(allowed as readonly string[]).includes(s)) throw new UsageError(`--subset must be ${allowed.join(' or ')}, got ${s}`);
-  return s as T;
+  if (!(EVAL_SUBSETS as readonly string[]).includes(s)) throw new UsageError(`--subset must be ${EVAL_SUBSETS.join(' or ')}, got ${s}`);
+  return s as EvalSubset;
 }
 
-async function evalSentimentCommand(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parse(args, {
-    data: { type: 'string' },
-    model: { type: 'string' },
-    json: { type: 'string' },
-    markdown: { type: 'string' },
-    format: { type: 'string' },
-    subset: { type: 'string' },
-    'min-agreement': { type: 'string' },
-    'lm-dir': { type: 'string' },
-    'no-lm': { type: 'boolean', default: false },
-    'allow-overlap': { type: 'boolean', default: false },
-  });
-  if (!values.data) throw new UsageError(`eval sentiment needs --data FILE\n${USAGE}`);
-  const format = values.format ?? 'auto';
-  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank')
-    throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
-  const minAgreement = num(values['min-agreement'], 'min-agreement');
-  ctx.stderr.write(`himari eval sentiment: scoring ${values.data} with ${values.model ?? 'the committed model'} and the baselines…\n`);
-  const r = await evalSentiment({
+/** The flags both classifiers' evaluations take, in the shared EvalOptions shape. */
+const EVAL_FLAGS = {
+  data: { type: 'string' },
+  model: { type: 'string' },
+  json: { type: 'string' },
+  markdown: { type: 'string' },
+  subset: { type: 'string' },
+  'allow-overlap': { type: 'boolean', default: false },
+} as const;
+
+type EvalFlagValues = { data?: string | undefined; model?: string | undefined; json?: string | undefined; markdown?: string | undefined };
+
+function evalOptions(
+  values: EvalFlagValues & { subset?: string | undefined; 'allow-overlap'?: boolean | undefined },
+  need: string,
+): EvalOptions {
+  if (!values.data) throw new UsageError(`${need}\n${USAGE}`);
+  return {
     data: values.data,
-    format: format as DataFormatOption,
-    subset: subsetOf<EvalSubset>(values.subset, EVAL_SUBSETS),
-    lmDir: values['no-lm'] ? null : values['lm-dir'],
-    allowOverlap: values['allow-overlap'],
+    subset: subsetOf(values.subset),
+    allowOverlap: values['allow-overlap'] ?? false,
     ...(values.model ? { model: values.model } : {}),
     ...(values.json ? { json: values.json } : {}),
     ...(values.markdown ? { markdown: values.markdown } : {}),
-    ...(minAgreement !== undefined ? { minAgreement } : {}),
-  });
+  };
+}
+
+/** Warnings and the summary line on stderr, the Markdown report on stdout. */
+function printReport(
+  ctx: CommandContext,
+  what: string,
+  r: { n: number; seconds: number; warnings: string[] },
+  markdown: string,
+  values: EvalFlagValues,
+): number {
   for (const w of r.warnings) ctx.stderr.write(`WARNING: ${w}\n`);
-  ctx.stdout.write(evalMarkdown(r));
+  ctx.stdout.write(markdown);
   ctx.stderr.write(
-    `himari eval sentiment: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`,
+    `himari eval ${what}: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`,
   );
   return 0;
 }
 
-async function evalEventsCommand(args: string[], ctx: CommandContext): Promise<number> {
+async function evalSentimentCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse(args, {
-    data: { type: 'string' },
-    model: { type: 'string' },
-    json: { type: 'string' },
-    markdown: { type: 'string' },
-    subset: { type: 'string' },
-    'allow-overlap': { type: 'boolean', default: false },
+    ...EVAL_FLAGS,
+    format: { type: 'string' },
+    'min-agreement': { type: 'string' },
+    'lm-dir': { type: 'string' },
+    'no-lm': { type: 'boolean', default: false },
+    config: { type: 'string' },
   });
-  if (!values.data) throw new UsageError(`eval events needs --data FILE (text,label with the 20 topic ids)\n${USAGE}`);
-  ctx.stderr.write(`himari eval events: scoring ${values.data} with ${values.model ?? 'the committed topic model'} and the baselines…\n`);
+  const base = evalOptions(values, 'eval sentiment needs --data FILE');
+  const format = values.format ?? 'auto';
+  if (format !== 'auto' && format !== 'tfns' && format !== 'phrasebank')
+    throw new UsageError(`--format must be tfns or phrasebank, got ${format}`);
+  const minAgreement = numFlag(values['min-agreement'], 'min-agreement', { min: 0, max: 100 });
+  const lmDir = values['no-lm'] ? null : (values['lm-dir'] ?? sharedData(ctx, values.config, SENTIMENT_DATA.loughranMcDonald));
+  ctx.stderr.write(`himari eval sentiment: scoring ${base.data} with ${values.model ?? 'the committed model'} and the baselines…\n`);
+  const r = await evalSentiment({
+    ...base,
+    format: format as DataFormatOption,
+    lmDir,
+    ...(minAgreement !== undefined ? { minAgreement } : {}),
+  });
+  return printReport(ctx, 'sentiment', r, evalMarkdown(r), values);
+}
+
+async function evalEventsCommand(args: string[], ctx: CommandContext): Promise<number> {
+  const { values } = parse(args, EVAL_FLAGS);
+  const base = evalOptions(values, 'eval events needs --data FILE (text,label with the 20 topic ids)');
+  ctx.stderr.write(`himari eval events: scoring ${base.data} with ${values.model ?? 'the committed topic model'} and the baselines…\n`);
   let last = 0;
   const r = await evalEvents({
-    data: values.data,
-    subset: subsetOf<EventEvalSubset>(values.subset, EVENT_EVAL_SUBSETS),
-    allowOverlap: values['allow-overlap'],
-    ...(values.model ? { model: values.model } : {}),
-    ...(values.json ? { json: values.json } : {}),
-    ...(values.markdown ? { markdown: values.markdown } : {}),
+    ...base,
     onProgress: (done, total) => {
       if (Date.now() - last < 2000 && done < total) return;
       last = Date.now();
       ctx.stderr.write(`himari eval events: ${done}/${total} rows classified\n`);
     },
   });
-  for (const w of r.warnings) ctx.stderr.write(`WARNING: ${w}\n`);
-  ctx.stdout.write(evalEventsMarkdown(r));
-  ctx.stderr.write(
-    `himari eval events: ${r.n} rows in ${r.seconds.toFixed(1)} s${values.json ? `, JSON -> ${values.json}` : ''}${values.markdown ? `, Markdown -> ${values.markdown}` : ''}\n`,
-  );
-  return 0;
+  return printReport(ctx, 'events', r, evalEventsMarkdown(r), values);
 }
 
 const LABEL_DIRECTION: Record<'positive' | 'negative' | 'neutral', Direction> = { positive: 1, negative: -1, neutral: 0 };
@@ -224,7 +230,7 @@ async function evalHeadlinesCommand(args: string[], ctx: CommandContext): Promis
   ];
   const vader = vaderBaseline();
   methods.push(evaluateMethod(items, 'VADER', vader.rule, (it) => LABEL_DIRECTION[vader.predict(it.headline)]));
-  const lmDir = values['no-lm'] ? null : (values['lm-dir'] ?? DEFAULT_LM_DIR);
+  const lmDir = values['no-lm'] ? null : (values['lm-dir'] ?? sharedData(ctx, values.config, SENTIMENT_DATA.loughranMcDonald));
   if (lmDir !== null) {
     let lm: ReturnType<typeof loughranMcDonaldBaseline> | null = null;
     try {

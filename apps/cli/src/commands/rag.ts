@@ -2,10 +2,10 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Config } from '@himari/config';
 import { normaliseAsset } from '@himari/contracts';
-import { DEFAULT_DATA_DIR, trainingCorpus, trainProjectEncoder, writeProjectEncoder } from '@himari/embeddings';
+import { trainingCorpus, trainProjectEncoder, writeProjectEncoder } from '@himari/embeddings/offline';
 import { createLogger } from '@himari/observability';
 import { ingestLines, RetrievalService } from '@himari/retrieval';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { configFrom, numFlag, parse, sharedData, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `usage:
   himari rag ingest FILE|- [--dir DIR] [--config FILE]
@@ -103,8 +103,8 @@ async function search(args: string[], ctx: CommandContext): Promise<number> {
   const query = positionals.join(' ').trim();
   if (!query) throw new UsageError(`rag search needs a query\n${USAGE}`);
   const config = ragConfig(ctx, values.config, values.dir);
-  const topK = values['top-k'] !== undefined ? intFlag(values['top-k'], 'top-k', 1, 100) : config.rag.search.top_k;
-  const minSimilarity = values['min-similarity'] !== undefined ? numFlag(values['min-similarity'], 'min-similarity', -1, 1) : 0;
+  const topK = numFlag(values['top-k'], 'top-k', { integer: true, min: 1, max: 100 }) ?? config.rag.search.top_k;
+  const minSimilarity = numFlag(values['min-similarity'], 'min-similarity', { min: -1, max: 1 }) ?? 0;
   let asset: string | undefined;
   if (values.asset !== undefined) {
     try {
@@ -143,8 +143,13 @@ async function stats(args: string[], ctx: CommandContext): Promise<number> {
 }
 
 async function trainEncoder(args: string[], ctx: CommandContext): Promise<number> {
-  const { values } = parse(args, { data: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } });
-  const dataDir = values.data ?? DEFAULT_DATA_DIR;
+  const { values } = parse(args, {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    name: { type: 'string' },
+    config: { type: 'string' },
+  });
+  const dataDir = values.data ?? sharedData(ctx, values.config);
   const out = values.out ?? 'models/encoder';
   const started = Date.now();
   const say = (m: string): void =>
@@ -163,18 +168,6 @@ async function trainEncoder(args: string[], ctx: CommandContext): Promise<number
   const path = writeProjectEncoder(out, trained);
   say(`wrote ${path} (${trained.header.vocab.length} features, ${trained.header.dim} dims, matrix ${trained.bin.length} bytes)`);
   return 0;
-}
-
-function numFlag(v: string, flag: string, lo: number, hi: number): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < lo || n > hi) throw new UsageError(`--${flag} must be a number in [${lo}, ${hi}], got ${v}`);
-  return n;
-}
-
-function intFlag(v: string, flag: string, lo: number, hi: number): number {
-  const n = numFlag(v, flag, lo, hi);
-  if (!Number.isInteger(n)) throw new UsageError(`--${flag} must be an integer, got ${v}`);
-  return n;
 }
 
 function timeFlag(v: string): number {

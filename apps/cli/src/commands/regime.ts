@@ -1,7 +1,7 @@
 import { normaliseAsset } from '@himari/contracts';
 import { createStore, namesFor } from '@himari/pipeline';
 import { SignalStoreError } from '@himari/signal-store';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `usage:
   himari regime set REGIME [--asset X] [--ttl SECONDS] [--redis URL] [--config FILE]
@@ -39,7 +39,7 @@ export async function regimeCommand(args: string[], ctx: CommandContext): Promis
       ctx.stdout.write(`${JSON.stringify({ asset: a, regime: await store.regime(a) })}\n`);
       return 0;
     }
-    const ttlS = values.ttl === undefined ? 0 : Number(values.ttl);
+    const ttlS = numFlag(values.ttl, 'ttl', { integer: true, min: 0 }) ?? 0;
     const target = values.asset === undefined ? {} : { asset: asset(values.asset) };
     try {
       await store.setRegime(value, { ...target, ttlS });

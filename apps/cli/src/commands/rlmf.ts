@@ -1,14 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import {
-  CotStore,
-  RlmfLearner,
-  experienceFromJsonl,
-  experienceFromStockNet,
-  experienceToJsonl,
-  preferencePairs,
-  replay,
-} from '@himari/cot';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { CotStore, RlmfLearner } from '@himari/cot';
+import { experienceFromJsonl, experienceFromStockNet, experienceToJsonl, preferencePairs, replay } from '@himari/cot/offline';
+import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 
 const USAGE = `himari rlmf SUBCOMMAND
   build-experience --stocknet DIR --out FILE [--tickers A,B] [--min-tweets N]
@@ -40,13 +33,6 @@ export async function rlmfCommand(args: string[], ctx: CommandContext): Promise<
   }
 }
 
-function num(v: string | undefined, name: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got ${JSON.stringify(v)}`);
-  return n;
-}
-
 async function buildExperience(args: string[], ctx: CommandContext): Promise<number> {
   const { values } = parse(args, {
     stocknet: { type: 'string' },
@@ -55,7 +41,7 @@ async function buildExperience(args: string[], ctx: CommandContext): Promise<num
     'min-tweets': { type: 'string' },
   });
   if (!values.stocknet || !values.out) throw new UsageError('rlmf build-experience needs --stocknet DIR and --out FILE');
-  const minTweets = num(values['min-tweets'], 'min-tweets');
+  const minTweets = numFlag(values['min-tweets'], 'min-tweets', { integer: true, min: 0 });
   const xs = await experienceFromStockNet({
     dir: values.stocknet,
     ...(values.tickers
@@ -90,11 +76,11 @@ async function replayCommand(args: string[], ctx: CommandContext): Promise<numbe
     throw new UsageError('--gradient must be sampled or expected');
   const xs = experienceFromJsonl(readFileSync(values.experience, 'utf8'));
   const opts = {
-    updates: num(values.updates, 'updates'),
-    epochs: num(values.epochs, 'epochs'),
-    learningRate: num(values.lr, 'lr'),
-    trainShare: num(values['train-share'], 'train-share'),
-    seed: num(values.seed, 'seed'),
+    updates: numFlag(values.updates, 'updates', { integer: true, min: 0 }),
+    epochs: numFlag(values.epochs, 'epochs', { integer: true, min: 1 }),
+    learningRate: numFlag(values.lr, 'lr', { above: 0 }),
+    trainShare: numFlag(values['train-share'], 'train-share', { above: 0, below: 1 }),
+    seed: numFlag(values.seed, 'seed', { integer: true }),
     gradient: values.gradient as 'sampled' | 'expected' | undefined,
   };
   const report = replay(xs, Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)));

@@ -6,7 +6,7 @@ import { deleteStream } from '@himari/bus';
 import { busNames } from '@himari/contracts';
 import { createLogger } from '@himari/observability';
 import { runBatch, type BatchRunSummary } from '@himari/pipeline';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 
 /** Guard flags (from the cache writer) counted in the summary, so that a replay or old news is said plainly. */
 const COUNTED_FLAGS = ['already_applied', 'stale_news', 'injection_capped'] as const;
@@ -27,6 +27,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
   if (!values.input) throw new UsageError('run needs --input FILE (or - for standard input)');
   if (values.external && !values.nats && !ctx.env['HIMARI_NATS_URL'])
     throw new UsageError('--external needs --nats: the actors must be reachable');
+  const idleTimeoutMs = numFlag(values['idle-timeout-ms'], 'idle-timeout-ms', { integer: true, above: 0 });
 
   const base = configFrom(ctx, values.config, {});
   const natsUrl = values.nats ?? base.nats.url;
@@ -63,7 +64,7 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
       input,
       log,
       startActors: !values.external,
-      ...(values['idle-timeout-ms'] ? { idleTimeoutMs: Number(values['idle-timeout-ms']) } : {}),
+      ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
       onSignal: (signal) => {
         for (const flag of COUNTED_FLAGS) if (signal.flags.includes(flag)) flagged[flag] += 1;
         out.write(`${JSON.stringify(signal)}\n`);

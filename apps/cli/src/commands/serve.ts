@@ -1,7 +1,7 @@
 import { STAGES } from '@himari/contracts';
 import { createLogger } from '@himari/observability';
 import { isStage, serveActor, shutdownSignal } from '@himari/pipeline';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 
 export async function serveCommand(args: string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parse(
@@ -20,7 +20,9 @@ export async function serveCommand(args: string[], ctx: CommandContext): Promise
   const config = configFrom(ctx, values.config, {
     nats: { ...(values.nats ? { url: values.nats } : {}), ...(values.prefix ? { prefix: values.prefix } : {}) },
     redis: values.redis ? { url: values.redis } : {},
-    observability: values['metrics-port'] ? { metrics_port: Number(values['metrics-port']) } : {},
+    observability: values['metrics-port']
+      ? { metrics_port: numFlag(values['metrics-port'], 'metrics-port', { integer: true, min: 0, max: 65535 }) }
+      : {},
   });
   const log = createLogger({ name: actor, level: config.observability.log_level });
   await serveActor(actor, { config, log, shutdown: shutdownSignal(ctx.proc) });

@@ -1,7 +1,7 @@
 import { decodeRaw, busNames } from '@himari/contracts';
 import { connectNatsTransport, type TapMessage } from '@himari/bus';
 import { shutdownSignal } from '@himari/pipeline';
-import { configFrom, parse, UsageError, type CommandContext } from '../context.ts';
+import { configFrom, numFlag, parse, UsageError, type CommandContext } from '../context.ts';
 
 /** Prints decoded bus traffic, one JSON line per message: the design's "NATS taps for debugging". */
 export async function tapCommand(args: string[], ctx: CommandContext): Promise<number> {
@@ -23,7 +23,7 @@ export async function tapCommand(args: string[], ctx: CommandContext): Promise<n
     throw new UsageError('tap needs a NATS server: --nats URL or HIMARI_NATS_URL (the embedded bus lives inside one process)');
   const names = busNames(config.nats.prefix);
   const subject = positionals[0] ?? `${names.prefix}.>`;
-  const limit = values.count ? Number(values.count) : Infinity;
+  const limit = numFlag(values.count, 'count', { integer: true, min: 1 }) ?? Infinity;
   const transport = await connectNatsTransport({
     url: config.nats.url,
     names,

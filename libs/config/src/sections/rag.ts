@@ -12,7 +12,7 @@ const EncoderSection = z
      * transformers.js (mean pooling, normalised), e.g. all-MiniLM-L6-v2. @default project
      */
     kind: EncoderKind.default('project'),
-    /** The project encoder's file; null: the committed models/encoder/himari-lsa-256.json. */
+    /** The project encoder's file; null: the committed models/encoder/himari-lsa-384.json. */
     project_path: z.string().min(1).nullable().default(null),
     /** Local model directory for `transformers` (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx). */
     model_dir: z.string().min(1).nullable().default(null),

@@ -1,12 +1,7 @@
 import { decodeAs, DraftSignal, Outcome, Stage, Topic, type TradingSignal } from '@himari/contracts';
 import type { ActorDefinition, InputBinding } from '@himari/actor-runtime';
-import { calibrationServiceFrom, openLedger, signalCalibrationKey, type CalibrationService } from '@himari/outcomes';
+import { calibrationServiceFrom, openLedger, type CalibrationService } from '@himari/outcomes';
 import type { PipelineDeps } from '../deps.ts';
-
-/** The key J4 calibrates under: generating model (with versions), source, event category. */
-export function calibrationKey(s: Pick<DraftSignal, 'provenance' | 'source' | 'event_type'>): string {
-  return signalCalibrationKey(s);
-}
 
 /**
  * J4: maps raw confidence to calibrated confidence per (model, source, event category), and keeps the ledger of

@@ -1,9 +1,5 @@
+import { mulberry32 } from '@himari/numeric';
 import { canonicalText } from './fingerprint.ts';
-import { LABELS } from './labels.ts';
-import { mulberry32 } from '@himari/contracts';
-
-/** Re-exported: a seed means the same split on every machine and Node version. */
-export { mulberry32 };
 
 export function shuffleInPlace<T>(xs: T[], rand: () => number): T[] {
   for (let i = xs.length - 1; i > 0; i--) {
@@ -46,18 +42,15 @@ export interface SplitOptions {
   seed: number;
   /** Share of each label's texts that goes to validation, in [0, 1). */
   validFraction: number;
-  /**
-   * The strata and the order they are shuffled in (the order changes which rows a seed picks). Default: the sentiment
-   * labels, which is what every sentiment split so far was made with.
-   */
-  labels?: readonly string[];
+  /** The strata and the order they are shuffled in (the order changes which rows a seed picks): the model's labels. */
+  labels: readonly string[];
 }
 
 /** Seeded, stratified train/validation split. Both parts keep the input order. */
 export function splitRows<T extends Keyed>(rows: readonly T[], opts: SplitOptions): { train: T[]; valid: T[] } {
   if (!(opts.validFraction >= 0 && opts.validFraction < 1)) throw new RangeError('validFraction must be in [0, 1)');
   const inValid = new Uint8Array(rows.length);
-  for (const groups of shuffledStrata(rows, opts.seed, opts.labels ?? LABELS)) {
+  for (const groups of shuffledStrata(rows, opts.seed, opts.labels)) {
     const nValid = Math.round(groups.length * opts.validFraction);
     for (const g of groups.slice(0, nValid)) for (const i of g) inValid[i] = 1;
   }
@@ -70,11 +63,11 @@ export function splitRows<T extends Keyed>(rows: readonly T[], opts: SplitOption
 /** Seeded, stratified k-fold assignment (fold index per row), for tuning by cross-validation inside a training split. */
 export function kFoldAssignment<T extends Keyed>(
   rows: readonly T[],
-  opts: { seed: number; folds: number; labels?: readonly string[] },
+  opts: { seed: number; folds: number; labels: readonly string[] },
 ): Uint8Array {
   const fold = new Uint8Array(rows.length);
   let next = 0;
-  for (const groups of shuffledStrata(rows, opts.seed, opts.labels ?? LABELS)) {
+  for (const groups of shuffledStrata(rows, opts.seed, opts.labels)) {
     for (const g of groups) {
       for (const i of g) fold[i] = next;
       next = (next + 1) % opts.folds;

@@ -3,6 +3,8 @@
  * gives the same weights bit for bit; for a smooth convex objective such as L2-regularised logistic regression it
  * converges without a learning rate to tune.
  */
+import { dot } from '@himari/numeric';
+
 export type Objective = (x: Float64Array, grad: Float64Array) => number;
 
 export interface LbfgsOptions {
@@ -22,12 +24,6 @@ export interface LbfgsResult {
   iterations: number;
   evaluations: number;
   converged: boolean;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
 }
 
 function maxAbs(a: Float64Array): number {

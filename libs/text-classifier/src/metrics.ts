@@ -1,6 +1,3 @@
-import { LABELS } from './labels.ts';
-import type { Label } from './labels.ts';
-
 export interface ClassMetrics {
   precision: number;
   recall: number;
@@ -8,8 +5,8 @@ export interface ClassMetrics {
   support: number;
 }
 
-/** Scores over a fixed class list `L` (the sentiment labels by default; other classifiers pass their own list). */
-export interface Metrics<L extends string = Label> {
+/** Scores over a fixed class list `L`: each classifier passes its own list (sentiment labels, event categories). */
+export interface Metrics<L extends string = string> {
   n: number;
   accuracy: number;
   macro_f1: number;
@@ -20,15 +17,11 @@ export interface Metrics<L extends string = Label> {
   per_class: Record<L, ClassMetrics>;
 }
 
-export function confusionMatrix(truth: readonly Label[], predicted: readonly Label[]): number[][] {
-  return confusionMatrixOf(LABELS, truth, predicted);
-}
-
 /**
  * Confusion matrix over an explicit class list. A label outside the list is an error, never silently dropped: the
  * caller decides (and documents) which classes a score covers.
  */
-export function confusionMatrixOf<L extends string>(labels: readonly L[], truth: readonly L[], predicted: readonly L[]): number[][] {
+export function confusionMatrix<L extends string>(labels: readonly L[], truth: readonly L[], predicted: readonly L[]): number[][] {
   if (truth.length !== predicted.length) throw new RangeError(`${truth.length} true labels vs ${predicted.length} predictions`);
   const index = new Map<string, number>(labels.map((l, i) => [l, i]));
   const at = (l: L): number => {
@@ -50,12 +43,8 @@ function ratio(a: number, b: number): number {
   return b === 0 ? 0 : a / b;
 }
 
-export function metricsFromConfusion(matrix: readonly (readonly number[])[]): Metrics {
-  return metricsFromConfusionOf(LABELS, matrix);
-}
-
 /** Metrics of a confusion matrix whose rows and columns follow `labels`; the macro average runs over all of them. */
-export function metricsFromConfusionOf<L extends string>(labels: readonly L[], matrix: readonly (readonly number[])[]): Metrics<L> {
+export function metricsFromConfusion<L extends string>(labels: readonly L[], matrix: readonly (readonly number[])[]): Metrics<L> {
   const K = labels.length;
   const at = (r: number, c: number): number => matrix[r]?.[c] ?? 0;
   let n = 0;
@@ -91,10 +80,6 @@ export function metricsFromConfusionOf<L extends string>(labels: readonly L[], m
   };
 }
 
-export function computeMetrics(truth: readonly Label[], predicted: readonly Label[]): Metrics {
-  return metricsFromConfusion(confusionMatrix(truth, predicted));
-}
-
-export function computeMetricsOf<L extends string>(labels: readonly L[], truth: readonly L[], predicted: readonly L[]): Metrics<L> {
-  return metricsFromConfusionOf(labels, confusionMatrixOf(labels, truth, predicted));
+export function computeMetrics<L extends string>(labels: readonly L[], truth: readonly L[], predicted: readonly L[]): Metrics<L> {
+  return metricsFromConfusion(labels, confusionMatrix(labels, truth, predicted));
 }

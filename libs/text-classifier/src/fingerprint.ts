@@ -8,6 +8,10 @@ export function canonicalText(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
 export function fingerprintText(text: string): string {
   return createHash('sha256').update(canonicalText(text)).digest('hex').slice(0, FINGERPRINT_HEX);
 }

@@ -2,14 +2,15 @@
  * The label-set-agnostic half of a trained text classifier: TF-IDF n-gram features, a softmax logistic regression
  * fitted by full-batch L-BFGS, and the JSON model file around it (int16 weights, float32 idf, training-text
  * fingerprints). The sentiment model and J7's topic model are both this, with their own labels and file format name.
+ * Every error about a file goes through the caller's `fail`, so each model reports in its own error type.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { SentimentModelError } from './errors.ts';
 import { Vocabulary, buildVocabulary, toCsr, vectorize } from './features.ts';
 import type { FeatureConfig, VocabularyLists } from './features.ts';
 import { packFingerprints } from './fingerprint.ts';
+import { lexiconFor } from './lexicon.ts';
 import type { Lexicon } from './tokenize.ts';
 import { trainNbOvr, trainSoftmax } from './logreg.ts';
 import type { SoftmaxWeights } from './logreg.ts';
@@ -85,6 +86,38 @@ export function fitTextClassifier(
   return { vocab, weights: res.model, iterations: res.iterations, converged: res.converged, loss: res.loss };
 }
 
+/** fitTextClassifier over labelled rows: classes are `labels` in that order, the lexicon is the one `features` names. */
+export function fitLabelledRows<L extends string>(
+  rows: readonly { readonly text: string; readonly label: L }[],
+  labels: readonly L[],
+  features: FeatureConfig,
+  hyper: ClassifierHyper,
+  onIter?: (iter: number, loss: number) => void,
+): ClassifierFit {
+  const index = new Map<string, number>(labels.map((l, i) => [l, i]));
+  const y = Uint8Array.from(rows, (r) => {
+    const i = index.get(r.label);
+    if (i === undefined) throw new RangeError(`label ${JSON.stringify(r.label)} is not one of ${labels.join(', ')}`);
+    return i;
+  });
+  return fitTextClassifier(
+    rows.map((r) => r.text),
+    y,
+    labels.length,
+    features,
+    lexiconFor(features.lexicon),
+    hyper,
+    onIter,
+  );
+}
+
+/** The most probable class; the first one wins a tie. */
+export function argmax(p: ArrayLike<number>): number {
+  let best = 0;
+  for (let c = 1; c < p.length; c++) if ((p[c] as number) > (p[best] as number)) best = c;
+  return best;
+}
+
 export function encodeFloat32(xs: ArrayLike<number>): string {
   const b = Buffer.alloc(xs.length * 4);
   for (let i = 0; i < xs.length; i++) b.writeFloatLE(xs[i] as number, i * 4);
@@ -93,7 +126,7 @@ export function encodeFloat32(xs: ArrayLike<number>): string {
 
 export function decodeFloat32(s: string, expected: number, what: string): Float64Array {
   const b = Buffer.from(s, 'base64');
-  if (b.length !== expected * 4) throw new SentimentModelError(`${what}: ${b.length} bytes, expected ${expected * 4}`);
+  if (b.length !== expected * 4) throw new RangeError(`${what}: ${b.length} bytes, expected ${expected * 4}`);
   const out = new Float64Array(expected);
   for (let i = 0; i < expected; i++) out[i] = b.readFloatLE(i * 4);
   return out;
@@ -111,7 +144,7 @@ export function quantizeInt16(w: Float64Array): { data: string; scale: number } 
 
 export function dequantizeInt16(s: string, scale: number, expected: number): Float64Array {
   const b = Buffer.from(s, 'base64');
-  if (b.length !== expected * 2) throw new SentimentModelError(`weights: ${b.length} bytes, expected ${expected * 2}`);
+  if (b.length !== expected * 2) throw new RangeError(`weights: ${b.length} bytes, expected ${expected * 2}`);
   const out = new Float64Array(expected);
   for (let i = 0; i < expected; i++) out[i] = b.readInt16LE(i * 2) * scale;
   return out;
@@ -196,21 +229,29 @@ export interface ClassifierTables {
   weights_i16: string;
 }
 
-/** Vocabulary and weights back from a parsed file; throws SentimentModelError when a table has the wrong size. */
+/** Makes the caller's own error type for a model file that cannot be read, parsed or trusted. */
+export type FailWith = (message: string, options?: ErrorOptions) => Error;
+
+/** Vocabulary and weights back from a parsed file; `fail` when a table has the wrong size. */
 export function decodeClassifier(
   file: ClassifierTables,
   classes: number,
   lexicon: Lexicon | null,
+  fail: FailWith,
 ): { vocab: Vocabulary; weights: SoftmaxWeights } {
-  const size = file.vocab.word.length + file.vocab.char.length;
-  const vocab = new Vocabulary(file.vocab, decodeFloat32(file.idf_f32, size, 'idf'), lexicon);
-  const weights: SoftmaxWeights = {
-    classes,
-    features: size,
-    weights: dequantizeInt16(file.weights_i16, file.weight_scale, size * classes),
-    bias: Float64Array.from(file.bias),
-  };
-  return { vocab, weights };
+  try {
+    const size = file.vocab.word.length + file.vocab.char.length;
+    const vocab = new Vocabulary(file.vocab, decodeFloat32(file.idf_f32, size, 'idf'), lexicon);
+    const weights: SoftmaxWeights = {
+      classes,
+      features: size,
+      weights: dequantizeInt16(file.weights_i16, file.weight_scale, size * classes),
+      bias: Float64Array.from(file.bias),
+    };
+    return { vocab, weights };
+  } catch (e) {
+    throw fail((e as Error).message, { cause: e });
+  }
 }
 
 /** JSON, then the format's schema; `fail` makes the caller's own error type. */
@@ -220,13 +261,13 @@ export function parseModelJson<T>(
   schema: z.ZodType<T>,
   format: string,
   version: number,
-  fail: (message: string) => Error,
+  fail: FailWith,
 ): T {
   let raw: unknown;
   try {
     raw = JSON.parse(typeof bytes === 'string' ? bytes : bytes.toString('utf8'));
   } catch (e) {
-    throw fail(`${source}: not JSON (${(e as Error).message})`);
+    throw fail(`${source}: not JSON (${(e as Error).message})`, { cause: e });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw fail(`${source}: not a ${format} v${version} file: ${parsed.error.message}`);
@@ -234,11 +275,11 @@ export function parseModelJson<T>(
 }
 
 /** The file's bytes; `what` names the model in the error ("sentiment model", "event model"). */
-export function readModelBytes(path: string, what: string, fail: (message: string) => Error): Buffer {
+export function readModelBytes(path: string, what: string, fail: FailWith): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw fail(`cannot read ${what} ${path}: ${(e as Error).message}`);
+    throw fail(`cannot read ${what} ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 

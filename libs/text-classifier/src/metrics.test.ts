@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, computeMetricsOf, confusionMatrix, metricsFromConfusion } from './metrics.ts';
+import { computeMetrics, confusionMatrix, metricsFromConfusion } from './metrics.ts';
+
+const LABELS = ['negative', 'neutral', 'positive'] as const;
 
 describe('metrics', () => {
   // rows = true (negative, neutral, positive), columns = predicted.
@@ -10,7 +12,7 @@ describe('metrics', () => {
   ];
 
   it('computes accuracy, per-class, macro and weighted F1 by hand', () => {
-    const m = metricsFromConfusion(matrix);
+    const m = metricsFromConfusion(LABELS, matrix);
     expect(m.n).toBe(15);
     expect(m.accuracy).toBeCloseTo(10 / 15, 12);
     // negative: P = 2/3, R = 2/3, F1 = 2/3
@@ -27,7 +29,7 @@ describe('metrics', () => {
 
   it('weights F1 by support, unlike the macro average', () => {
     // Perfect on 8 neutral rows, every negative called neutral, no positive rows.
-    const m = metricsFromConfusion([
+    const m = metricsFromConfusion(LABELS, [
       [0, 2, 0],
       [0, 8, 0],
       [0, 0, 0],
@@ -42,25 +44,25 @@ describe('metrics', () => {
   it('builds the confusion matrix from label lists', () => {
     const truth = ['negative', 'negative', 'neutral', 'positive'] as const;
     const pred = ['negative', 'neutral', 'neutral', 'negative'] as const;
-    expect(confusionMatrix(truth, pred)).toEqual([
+    expect(confusionMatrix(LABELS, truth, pred)).toEqual([
       [1, 1, 0],
       [0, 1, 0],
       [1, 0, 0],
     ]);
-    expect(computeMetrics(truth, pred).accuracy).toBe(0.5);
-    expect(() => confusionMatrix(truth, pred.slice(1))).toThrow(RangeError);
+    expect(computeMetrics(LABELS, truth, pred).accuracy).toBe(0.5);
+    expect(() => confusionMatrix(LABELS, truth, pred.slice(1))).toThrow(RangeError);
   });
 
   it('scores any class list, and refuses a label outside it', () => {
     const labels = ['a', 'b', 'c', 'd'] as const;
-    const m = computeMetricsOf(labels, ['a', 'b', 'c', 'd', 'd'], ['a', 'b', 'c', 'c', 'd']);
+    const m = computeMetrics(labels, ['a', 'b', 'c', 'd', 'd'], ['a', 'b', 'c', 'c', 'd']);
     expect(m.confusion.labels).toEqual(['a', 'b', 'c', 'd']);
     expect(m.accuracy).toBeCloseTo(4 / 5, 12);
     expect(m.per_class.c).toEqual({ precision: 0.5, recall: 1, f1: expect.closeTo(2 / 3, 12), support: 1 });
     expect(m.per_class.d.f1).toBeCloseTo(2 / 3, 12);
     expect(m.macro_f1).toBeCloseTo((1 + 1 + 2 / 3 + 2 / 3) / 4, 12);
     // A class with no rows and no predictions still counts in the macro average (as a 0): the list is the contract.
-    expect(computeMetricsOf(['a', 'b'] as const, ['a'], ['a']).macro_f1).toBe(0.5);
-    expect(() => computeMetricsOf(['a', 'b'] as const, ['a'], ['z' as 'a'])).toThrow(RangeError);
+    expect(computeMetrics(['a', 'b'] as const, ['a'], ['a']).macro_f1).toBe(0.5);
+    expect(() => computeMetrics(['a', 'b'] as const, ['a'], ['z' as 'a'])).toThrow(RangeError);
   });
 });

@@ -1,0 +1,82 @@
+export {
+  tokenize,
+  analyze,
+  normalizeText,
+  isNegator,
+  NEG_PREFIX,
+  type Token,
+  type Analysis,
+  type AnalyzerOptions,
+  type Lexicon,
+} from './tokenize.ts';
+export { LEXICONS, lexiconFor, loadVaderLexicon, type LexiconName } from './lexicon.ts';
+export {
+  buildVocabulary,
+  vectorize,
+  toCsr,
+  codeUnitOrder,
+  Vocabulary,
+  type FeatureConfig,
+  type SparseVector,
+  type CsrMatrix,
+  type VocabularyLists,
+} from './features.ts';
+export { fingerprintText, canonicalText, packFingerprints, unpackFingerprints, sha256Hex } from './fingerprint.ts';
+export { splitRows, kFoldAssignment, type SplitOptions } from './split.ts';
+export { computeMetrics, confusionMatrix, metricsFromConfusion, type Metrics, type ClassMetrics } from './metrics.ts';
+export {
+  trainSoftmax,
+  trainNbOvr,
+  predictProba,
+  softmaxInPlace,
+  type SoftmaxWeights,
+  type SoftmaxTrainOptions,
+  type SoftmaxTrainResult,
+} from './logreg.ts';
+export { minimizeLbfgs, type LbfgsOptions, type LbfgsResult, type Objective } from './lbfgs.ts';
+export {
+  argmax,
+  balancedClassWeights,
+  fitTextClassifier,
+  fitLabelledRows,
+  fitRecord,
+  classifierTables,
+  decodeClassifier,
+  featureConfigSchema,
+  parseModelJson,
+  readModelBytes,
+  writeTextFile,
+  FIT_RECORD_SHAPE,
+  TABLES_SHAPE,
+  CLASSIFIER_METHODS,
+  DEFAULT_NB_INTERPOLATION,
+  type ClassifierHyper,
+  type ClassifierMethod,
+  type ClassifierFit,
+  type ClassifierTables,
+  type FailWith,
+  type FitRecordKey,
+} from './classifier.ts';
+export {
+  EVAL_SUBSETS,
+  carvedValidRows,
+  countOverlap,
+  crossValidate,
+  scoreSummary,
+  trainSettings,
+  tuneGrid,
+  writeReports,
+  type Candidate,
+  type CvResult,
+  type EvalOptions,
+  type EvalReport,
+  type EvalSubset,
+  type LabelledText,
+  type ScoreSummary,
+  type TrainDefaults,
+  type TrainingRecord,
+  type TrainOptions,
+  type TrainProgress,
+  type TrainReport,
+  type TuneOptions,
+} from './experiment.ts';
