@@ -1,6 +1,6 @@
 /**
- * finbert-actor on the ONNX scorer: the handlers in flight (actors.concurrency) share micro-batched inferences,
- * and each output carries the same score the model gives that text directly.
+ * finbert-actor on the ONNX scorer: the deliveries of one pull (actors.batch_size) are scored in one call, and each
+ * output carries the same score the model gives that text directly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@himari/config';
@@ -59,7 +59,7 @@ async function until(cond: () => boolean, ms: number): Promise<void> {
 }
 
 describe('finbert-actor with the ONNX scorer', () => {
-  it('micro-batches concurrent deliveries and publishes the model’s own scores', async () => {
+  it('scores a pulled batch in one call and publishes the model’s own scores', async () => {
     const dir = models.make('tiny-finbert', { seed: 3 }).dir;
     const config = loadConfig({
       overrides: {
@@ -73,6 +73,12 @@ describe('finbert-actor with the ONNX scorer', () => {
     const transport = createMemoryTransport({ duplicateWindowMs: 60_000 });
     const store = createStore(config, names);
     const scorer = (await createScorer(config, log, [Stage.finbertActor])) as OnnxSentimentScorer;
+    const callSizes: number[] = [];
+    const scoreBatch = scorer.scoreBatch.bind(scorer);
+    scorer.scoreBatch = async (texts) => {
+      callSizes.push(texts.length);
+      return scoreBatch(texts);
+    };
     const outputs: ScoredNews[] = [];
     const taps = [Topic.newsScoredOpt, Topic.newsScoredCot].map((t) =>
       transport.tap(names.subject(t), (m) => outputs.push(decodeAs(ScoredNews, m.data))),
@@ -86,9 +92,10 @@ describe('finbert-actor with the ONNX scorer', () => {
       );
       await until(() => outputs.length === TEXTS.length, 20_000);
 
-      expect(scorer.batchSizes.reduce((a, b) => a + b, 0)).toBe(TEXTS.length);
-      expect(Math.max(...scorer.batchSizes)).toBeGreaterThan(1);
-      const direct = await scorer.scoreBatch(TEXTS);
+      // The deliveries of one pull reach the model together (actors.batch_size), not one call per message.
+      expect(callSizes.reduce((a, b) => a + b, 0) + scorer.batchSizes.reduce((a, b) => a + b, 0)).toBe(TEXTS.length);
+      expect(Math.max(...callSizes)).toBeGreaterThan(1);
+      const direct = await scoreBatch(TEXTS);
       for (const o of outputs) {
         const i = Number(o.news.id.slice(1));
         expect(o.sentiment).toMatchObject({

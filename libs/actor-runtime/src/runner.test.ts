@@ -116,6 +116,42 @@ describe('ActorRunner', () => {
     expect(calls).toBe(3);
   });
 
+  it('treats a handler that throws before returning a promise like one that rejects', async () => {
+    await start(
+      actor(() => {
+        throw Object.assign(new Error('bad input shape'), { retryable: false, code: 'bad_shape' });
+      }),
+    );
+    await transport.publish(names.subject(Topic.newsRaw), encode(news('s')), { msgId: 'raw-s' });
+    await waitFor(async () => (await collect(names.deadLetter(Stage.ingestor))).length === 1, 3000);
+    expect(decodeAs(Rejection, (await collect(names.deadLetter(Stage.ingestor)))[0]!).code).toBe('bad_shape');
+  });
+
+  it('publishes and acks each item of a batch when its own handler is done: a slow one holds back nobody', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    transport = createMemoryTransport({ duplicateWindowMs: 60_000 });
+    await transport.ensureStream();
+    for (const id of ['slow', 'a', 'b', 'c'])
+      await transport.publish(names.subject(Topic.newsRaw), encode(news(id)), { msgId: `raw-${id}` });
+    runner = new ActorRunner(
+      transport,
+      actor(async (n) => (n.id === 'slow' ? gate.then(() => publishOk(n)) : publishOk(n))),
+      {
+        names,
+        retry: { maxDeliver: 3, backoffMs: [10], ackWaitMs: 5_000 },
+        concurrency: 8,
+        batchSize: 8,
+        drainTimeoutMs: 2_000,
+        log: silentLogger(),
+      },
+    );
+    await runner.start();
+    await waitFor(async () => (await collect(names.subject(Topic.newsAccepted))).length === 3, 2000);
+    release();
+    await waitFor(async () => (await collect(names.subject(Topic.newsAccepted))).length === 4, 2000);
+  });
+
   it('dead-letters after max deliveries with the last error', async () => {
     await start(
       actor(async () => {
@@ -162,6 +198,49 @@ describe('ActorRunner', () => {
     expect(await collect(names.subject(Topic.newsAccepted))).toHaveLength(0);
     const raw = decodeRaw((await collect(names.deadLetter(Stage.ingestor)))[0]!) as { code: string };
     expect(raw.code).toBe('invalid_output');
+  });
+
+  it('hands a pulled batch to the batch handler in one call, in order, and publishes every output before acking', async () => {
+    const sizes: number[] = [];
+    const seen: string[] = [];
+    const def: ActorDefinition = {
+      stage: Stage.ingestor,
+      inputs: [
+        {
+          topic: Topic.newsRaw,
+          decode: (b) => decodeAs(NewsItem, b),
+          handle: async () => {
+            throw new Error('the batch handler should be used');
+          },
+          ordered: true,
+          async handleBatch(items: NewsItem[]) {
+            sizes.push(items.length);
+            seen.push(...items.map((n) => n.id));
+            return items.map((n) => (n.id === 'bad' ? { kind: 'reject' as const, code: 'bad', reason: 'test' } : publishOk(n)));
+          },
+        },
+      ],
+    };
+    // Published before the actor starts, so that the first pull finds them all.
+    transport = createMemoryTransport({ duplicateWindowMs: 60_000 });
+    const ids = ['a', 'b', 'bad', 'c', 'd', 'e', 'f', 'g', 'h', 'i'];
+    await transport.ensureStream();
+    for (const id of ids) await transport.publish(names.subject(Topic.newsRaw), encode(news(id)), { msgId: `raw-${id}` });
+    runner = new ActorRunner(transport, def, {
+      names,
+      retry: { maxDeliver: 3, backoffMs: [10], ackWaitMs: 5_000 },
+      concurrency: 8,
+      batchSize: 4,
+      drainTimeoutMs: 2_000,
+      log: silentLogger(),
+    });
+    await runner.start();
+    await waitFor(async () => (await collect(names.subject(Topic.newsAccepted))).length === 9, 2000);
+    expect(seen).toEqual(ids);
+    expect(sizes[0]).toBe(4);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(4);
+    expect((await collect(names.deadLetter(Stage.ingestor))).map((b) => decodeAs(Rejection, b).msg_id)).toEqual(['raw-bad']);
+    await waitFor(async () => (await runner!.metrics.processed.get()).values[0]?.value === 9, 2000);
   });
 });
 

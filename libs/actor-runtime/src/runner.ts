@@ -15,6 +15,40 @@ import {
 import { boundedReason, deadLetterPayload, OVERSIZED_CODE } from './dead-letter.ts';
 
 const LAG_POLL_MS = 5_000;
+const DEFAULT_PUBLISH_IN_FLIGHT = 256;
+
+interface PendingDelivery {
+  d: Delivery;
+  done: () => void;
+}
+
+/** A handler that throws before returning its promise fails like one that rejects. */
+function attempt<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return fn();
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/** At most `limit` tasks at once; the rest wait in order. */
+class Slots {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
 
 /** A handler produced a message that breaks its topic's schema: a bug that no retry fixes. */
 export class InvalidOutputError extends Error {
@@ -36,6 +70,9 @@ export class ActorRunner {
   readonly metrics: ActorMetrics;
   private readonly clock: () => number;
   private readonly maxMessageBytes: number;
+  private readonly pending = new Map<InputBinding, { items: PendingDelivery[]; scheduled: boolean }>();
+  private readonly orderedTail = new Map<InputBinding, Promise<void>>();
+  private readonly publishSlots: Slots;
 
   constructor(
     private readonly transport: Transport,
@@ -48,6 +85,7 @@ export class ActorRunner {
     this.metrics = metrics ?? createActorMetrics();
     this.clock = opts.clock ?? Date.now;
     this.maxMessageBytes = opts.maxMessageBytes ?? 1_048_576;
+    this.publishSlots = new Slots(opts.publishInFlight ?? DEFAULT_PUBLISH_IN_FLIGHT);
   }
 
   get status(): ActorState {
@@ -72,7 +110,8 @@ export class ActorRunner {
           subject: this.opts.names.subject(input.topic),
           maxDeliver: this.opts.retry.maxDeliver,
           ackWaitMs: this.opts.retry.ackWaitMs,
-          concurrency: input.concurrency ?? this.opts.concurrency,
+          concurrency: this.opts.concurrency,
+          ...(this.opts.maxAckPending !== undefined ? { maxAckPending: this.opts.maxAckPending } : {}),
         },
         (d) => this.onDelivery(input, d),
       );
@@ -115,40 +154,105 @@ export class ActorRunner {
     this.lagTimer.unref();
   }
 
-  private async onDelivery(input: InputBinding, d: Delivery): Promise<void> {
+  /**
+   * A delivery joins its input's pending batch; the batch runs once it is full or at the end of this turn of the
+   * event loop (a pull's messages arrive together). The promise settles when the delivery is acked, nak-ed or
+   * dead-lettered, so the transport's in-flight count bounds what this process holds.
+   */
+  private onDelivery(input: InputBinding, d: Delivery): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let q = this.pending.get(input);
+      if (!q) this.pending.set(input, (q = { items: [], scheduled: false }));
+      q.items.push({ d, done: resolve });
+      const batchSize = this.opts.batchSize ?? 1;
+      if (q.items.length >= batchSize) this.flush(input);
+      else if (!q.scheduled) {
+        q.scheduled = true;
+        setImmediate(() => this.flush(input));
+      }
+    });
+  }
+
+  private flush(input: InputBinding): void {
+    const q = this.pending.get(input);
+    if (!q) return;
+    q.scheduled = false;
+    const batchSize = this.opts.batchSize ?? 1;
+    while (q.items.length > 0) {
+      const batch = q.items.splice(0, batchSize);
+      if (input.ordered) {
+        // The next batch waits for this one's handlers only; its publishes and acks overlap with the next batch.
+        const prev = this.orderedTail.get(input) ?? Promise.resolve();
+        this.orderedTail.set(
+          input,
+          prev.then(() => this.handleBatch(input, batch)).catch(() => undefined),
+        );
+      } else {
+        void this.handleBatch(input, batch).catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Decodes and handles a batch. Each item is published, acked (or dead-lettered, or nak-ed) as soon as its own
+   * outcome is known, so a slow item never holds back the rest of its batch; resolves once every handler is done.
+   */
+  private async handleBatch(input: InputBinding, batch: PendingDelivery[]): Promise<void> {
     const labels = { stage: this.actor.stage, topic: input.topic };
     const started = performance.now();
-    const log = this.opts.log.child({ msgId: d.msgId, seq: d.seq, delivery: d.deliveryCount });
-    const ctx: HandleContext = {
-      msgId: d.msgId,
-      seq: d.seq,
-      deliveryCount: d.deliveryCount,
-      subject: d.subject,
-      log,
-      now: this.clock,
-      working: () => d.working(),
-    };
-    let outcome: HandlerOutcome;
-    try {
+    const live: { p: PendingDelivery; value: unknown; ctx: HandleContext }[] = [];
+    for (const p of batch) {
+      const d = p.d;
       // Size first: decoding a huge message costs memory and time for a message that is refused anyway.
       if (d.data.length > this.maxMessageBytes) {
-        await this.deadLetter(
-          d,
-          input,
-          OVERSIZED_CODE,
-          `the message is ${d.data.length} bytes, over the limit of ${this.maxMessageBytes}`,
-          undefined,
-        );
-        return;
+        const reason = `the message is ${d.data.length} bytes, over the limit of ${this.maxMessageBytes}`;
+        void this.deadLetterSafely(d, input, OVERSIZED_CODE, reason).finally(() => p.done());
+        continue;
       }
-      let decoded: unknown;
       try {
-        decoded = input.decode(d.data);
+        live.push({ p, value: input.decode(d.data), ctx: this.contextFor(d) });
       } catch (err) {
-        await this.deadLetter(d, input, errorCode(err), err instanceof Error ? err.message : String(err), undefined);
-        return;
+        void this.deadLetterSafely(d, input, errorCode(err), err instanceof Error ? err.message : String(err)).finally(() => p.done());
       }
-      outcome = await input.handle(decoded, ctx);
+    }
+    let outcomes: Promise<HandlerOutcome>[];
+    const handleBatch = input.handleBatch;
+    if (handleBatch && live.length > 0) {
+      const all = attempt(() =>
+        handleBatch(
+          live.map((l) => l.value),
+          live.map((l) => l.ctx),
+        ),
+      );
+      outcomes = live.map((_, i) =>
+        all.then((o) => {
+          const outcome = o[i];
+          if (!outcome) throw new Error(`${this.actor.stage}: batch handler returned ${o.length} outcomes for ${live.length} inputs`);
+          return outcome;
+        }),
+      );
+    } else {
+      outcomes = live.map((l) => attempt(() => input.handle(l.value, l.ctx)));
+    }
+    live.forEach(
+      ({ p, ctx }, i) =>
+        void this.settle(input, p.d, outcomes[i]!, ctx, labels, started)
+          .catch(() => undefined)
+          .finally(() => p.done()),
+    );
+    await Promise.allSettled(outcomes);
+  }
+
+  private async settle(
+    input: InputBinding,
+    d: Delivery,
+    outcomeP: Promise<HandlerOutcome>,
+    ctx: HandleContext,
+    labels: { stage: Stage; topic: string },
+    started: number,
+  ): Promise<void> {
+    try {
+      const outcome = await outcomeP;
       if (outcome.kind === 'reject') {
         await this.deadLetter(d, input, outcome.code, outcome.reason, outcome.newsId);
         return;
@@ -158,19 +262,37 @@ export class ActorRunner {
       this.metrics.processed.inc(labels);
       this.metrics.handlingSeconds.observe(labels, (performance.now() - started) / 1000);
     } catch (err) {
-      await this.onFailure(d, input, err, log);
+      await this.onFailure(d, input, err, ctx.log);
     }
   }
 
+  private contextFor(d: Delivery): HandleContext {
+    const parent = this.opts.log;
+    let log: HandleContext['log'] | undefined;
+    return {
+      msgId: d.msgId,
+      seq: d.seq,
+      deliveryCount: d.deliveryCount,
+      subject: d.subject,
+      // A child logger per message costs more than most handlers: made only when something logs.
+      get log() {
+        return (log ??= parent.child({ msgId: d.msgId, seq: d.seq, delivery: d.deliveryCount }));
+      },
+      now: this.clock,
+      working: () => d.working(),
+    };
+  }
+
+  /** Every output validated first, then published concurrently, at most `publishInFlight` of this process at once. */
   private async publishAll(outputs: Output[]): Promise<void> {
-    for (const out of outputs) {
+    const encoded = outputs.map((out) => {
       const schema = TOPIC_SCHEMAS[out.topic];
       // Validate what we send as strictly as what we receive: a bad output is our bug, caught at our edge.
       const parsed = schema.safeParse(out.message);
       if (!parsed.success) throw new InvalidOutputError(`output on ${out.topic} breaks its schema: ${formatIssues(parsed.error.issues)}`);
-      const checked = parsed.data;
-      await this.transport.publish(this.opts.names.subject(out.topic), encode(checked), { msgId: out.msgId });
-    }
+      return { subject: this.opts.names.subject(out.topic), data: encode(parsed.data), msgId: out.msgId };
+    });
+    await Promise.all(encoded.map((e) => this.publishSlots.run(() => this.transport.publish(e.subject, e.data, { msgId: e.msgId }))));
   }
 
   private async onFailure(d: Delivery, input: InputBinding, err: unknown, log: HandleContext['log']): Promise<void> {

@@ -30,8 +30,17 @@ export interface InputBinding<T = unknown> {
   decode(bytes: Uint8Array): T;
   /** A pure-ish async function of (input, ctx): testable without a bus. */
   handle(input: T, ctx: HandleContext): Promise<HandlerOutcome>;
-  /** Overrides the actor's concurrency for this input (e.g. 1 for the ingestor's first-claim-wins ordering). */
-  concurrency?: number;
+  /**
+   * Handles a batch pulled together in one call (one inference for a batch of texts); outcomes in input order. A
+   * throw fails every item of the batch (retry or dead letter by the error, as for `handle`). Without it, `handle`
+   * runs for each item, concurrently.
+   */
+  handleBatch?(inputs: T[], ctxs: HandleContext[]): Promise<HandlerOutcome[]>;
+  /**
+   * Batches of this input are handled one after another, in delivery order (the ingestor's first-claim-wins):
+   * publishing and acking still overlap with the next batch.
+   */
+  ordered?: boolean;
 }
 
 export interface ActorDefinition {
@@ -57,7 +66,14 @@ export interface RetryPolicy {
 export interface RuntimeOptions {
   names: BusNames;
   retry: RetryPolicy;
+  /** Messages this process holds unacked at once, per input. */
   concurrency: number;
+  /** Most messages handed to one batch call. @default 1 */
+  batchSize?: number;
+  /** JetStream max_ack_pending of each durable (all replicas). */
+  maxAckPending?: number;
+  /** Outputs awaiting their stream ack at once in this process. @default 256 */
+  publishInFlight?: number;
   drainTimeoutMs: number;
   log: Logger;
   /** Larger inputs are dead-lettered `too_large` before decoding. @default 1048576 */

@@ -336,6 +336,35 @@ export function transportContract(name: string, makeTransport: () => Promise<Tra
       await sub.drain();
     });
 
+    it('holds at most `maxAckPending` unacked deliveries across the consumers of one durable', async () => {
+      const open = gate();
+      let current = 0;
+      let max = 0;
+      let done = 0;
+      const handler = async (d: Delivery): Promise<void> => {
+        current++;
+        max = Math.max(max, current);
+        await open.promise;
+        current--;
+        done++;
+        await d.ack();
+      };
+      // Two replicas with room for 4 each, but the durable allows 5 unacked: a slow actor queues, never drowns.
+      const a = await t.consume(spec({ concurrency: 4, maxAckPending: 5 }), handler);
+      const b = await t.consume(spec({ concurrency: 4, maxAckPending: 5 }), handler);
+      await publishN(12);
+      await waitFor(() => current === 5);
+      const held = await a.info();
+      expect(held.ackPending).toBe(5);
+      expect(held.pending).toBe(7);
+      open.resolve();
+      await waitFor(() => done === 12);
+      expect(max).toBe(5);
+      await settled(a);
+      await a.drain();
+      await b.drain();
+    });
+
     it('drain waits for the handlers in flight and takes no new deliveries', async () => {
       const open = gate();
       const events: string[] = [];

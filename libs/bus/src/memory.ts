@@ -117,6 +117,10 @@ interface Handle {
 class DurableState {
   maxDeliver: number;
   ackWaitMs: number;
+  /** Like JetStream's max_ack_pending: no delivery while this many are unacked across the durable's consumers. */
+  maxAckPending: number;
+  /** Deliveries handed out and not yet finished by their handler, across the durable's consumers. */
+  inFlight = 0;
   /** Next log index never delivered. */
   nextIdx: number;
   /** Every index below it is finished. */
@@ -136,6 +140,7 @@ class DurableState {
   ) {
     this.maxDeliver = spec.maxDeliver;
     this.ackWaitMs = spec.ackWaitMs;
+    this.maxAckPending = spec.maxAckPending ?? Infinity;
     this.nextIdx = log.base;
     this.floorIdx = log.base;
   }
@@ -158,6 +163,7 @@ class DurableState {
   }
 
   nextFreeHandle(): Handle | undefined {
+    if (this.inFlight >= this.maxAckPending) return undefined;
     const n = this.handles.length;
     for (let i = 0; i < n; i++) {
       const h = this.handles[(this.rr + i) % n];
@@ -390,6 +396,7 @@ class MemoryBus implements MemoryTransport {
       // Like a JetStream consumer update: the newest spec wins.
       existing.maxDeliver = spec.maxDeliver;
       existing.ackWaitMs = spec.ackWaitMs;
+      existing.maxAckPending = spec.maxAckPending ?? Infinity;
       return existing;
     }
     const log = this.logFor(spec.subject);
@@ -454,6 +461,7 @@ class MemoryBus implements MemoryTransport {
     state.phase = 'inflight';
     state.timer = this.setTimer(() => this.expire(d, idx, gen), d.ackWaitMs);
     handle.inFlight++;
+    d.inFlight++;
     const current = (): MessageState | undefined => {
       const s = d.states.get(idx);
       return s && s.gen === gen && s.phase === 'inflight' ? s : undefined;
@@ -496,6 +504,7 @@ class MemoryBus implements MemoryTransport {
       })
       .finally(() => {
         handle.inFlight--;
+        d.inFlight--;
         if (handle.inFlight === 0) for (const wake of handle.idle.splice(0)) wake();
         this.schedule(d);
       });

@@ -412,7 +412,7 @@ class NatsBus implements NatsTransport {
     const wanted = {
       ack_wait: nanos(spec.ackWaitMs),
       max_deliver: spec.maxDeliver > 0 ? spec.maxDeliver : -1,
-      max_ack_pending: Math.max(DEFAULT_MAX_ACK_PENDING, Math.floor(spec.concurrency) * REPLICA_HEADROOM),
+      max_ack_pending: spec.maxAckPending ?? Math.max(DEFAULT_MAX_ACK_PENDING, Math.floor(spec.concurrency) * REPLICA_HEADROOM),
     };
     const existing = await this.jsm.consumers.info(stream, spec.durable).catch((err: unknown) => {
       const code = apiErrCode(err);
@@ -562,15 +562,11 @@ function toDelivery(msg: JsMsg): { delivery: Delivery; settled(): boolean } {
     deliveryCount: info.redeliveryCount,
     seq: msg.seq,
     timestampMs: Math.floor(info.timestampNanos / 1e6),
+    // Not confirmed (no ackAck round trip per message): a lost ack only redelivers the input after ack_wait, and its
+    // outputs carry the same msg ids, which the stream's duplicate window drops. Exactly-once output stays.
     ack: async () => {
       settled = true;
-      try {
-        // Waits for the server's confirmation: an ack that returns has really been recorded.
-        await msg.ackAck();
-      } catch (err) {
-        if (isCode(err, ErrorCode.Timeout)) throw new TransportTimeoutError(`ack of seq ${msg.seq} not confirmed`, { cause: err });
-        throw err;
-      }
+      msg.ack();
     },
     // nak/term/working on a dead connection need no error: ack_wait redelivers in every case.
     nak: (delayMs?: number) => {

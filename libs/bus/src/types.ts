@@ -52,8 +52,10 @@ export interface ConsumerSpec {
   subject: string;
   maxDeliver: number;
   ackWaitMs: number;
-  /** Most unacked deliveries handed to this process at once. */
+  /** Most unacked deliveries handed to this process at once (one pull asks for the free slots). */
   concurrency: number;
+  /** Most unacked deliveries of the durable across all its consumers (JetStream max_ack_pending). */
+  maxAckPending?: number;
 }
 
 export interface ConsumerInfo {

@@ -69,8 +69,27 @@ export const ConfigSchema = z.object({
   actors: z
     .object({
       retry: RetrySchema.prefault({}),
-      /** Messages one actor process handles at once. @default 8 */
-      concurrency: z.number().int().min(1).max(1024).default(8),
+      /** Messages one actor process holds unacked at once (pulled, in handlers, publishing). @default 64 */
+      concurrency: z.number().int().min(1).max(4096).default(64),
+      /** Most messages pulled in one fetch and handed to an actor's batch handler in one call. @default 32 */
+      batch_size: z.number().int().min(1).max(1024).default(32),
+      /** JetStream max_ack_pending of each durable, shared by its replicas: past it a slow actor queues. @default 1000 */
+      max_ack_pending: z.number().int().min(1).max(1_000_000).default(1000),
+      /** Outputs of one process awaiting their stream acknowledgement at once. @default 256 */
+      publish_in_flight: z.number().int().min(1).max(65_536).default(256),
+      /** Per-stage overrides of the three bounds above, e.g. `finbert-actor: { concurrency: 128 }`. @default {} */
+      per_actor: z
+        .record(
+          z.string().regex(/^[a-z][a-z-]*$/),
+          z
+            .object({
+              concurrency: z.number().int().min(1).max(4096).optional(),
+              batch_size: z.number().int().min(1).max(1024).optional(),
+              max_ack_pending: z.number().int().min(1).max(1_000_000).optional(),
+            })
+            .strict(),
+        )
+        .default({}),
       /** Grace period to finish in-flight work on SIGTERM. @default 10000 */
       drain_timeout_ms: z.number().int().min(0).default(10_000),
       /**

@@ -11,6 +11,8 @@ import { isBlank, peekId, readLines } from './lines.ts';
 import { createStore, createTransport } from './connections.ts';
 import { createScorer, namesFor, startActors, type RunningActors, type SelectedScorer } from './process.ts';
 
+const PUBLISH_IN_FLIGHT = 256;
+
 export interface RejectLine {
   line: number;
   id?: string;
@@ -178,15 +180,32 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunSummary> 
       return true;
     };
 
+    // Publishes overlap (at most PUBLISH_IN_FLIGHT awaiting their stream ack): one round trip per line would cap
+    // the run at the bus's latency, not the actors' throughput.
+    const publishing = new Set<Promise<void>>();
+    let publishError: unknown;
     for await (const line of readLines(opts.input)) {
       if (isBlank(line.bytes)) continue;
       const msgId = msgIdOf(runId, line.n);
       matcher.add({ n: line.n, id: line.bytes.length <= maxLineBytes ? peekId(line.bytes) : undefined, msgId });
-      await publishLine(line.bytes, msgId);
-      published += 1;
-      progress();
+      const p: Promise<void> = publishLine(line.bytes, msgId).then(
+        () => {
+          publishing.delete(p);
+          published += 1;
+          progress();
+        },
+        (err: unknown) => {
+          publishing.delete(p);
+          publishError ??= err;
+        },
+      );
+      publishing.add(p);
+      if (publishing.size >= PUBLISH_IN_FLIGHT) await Promise.race(publishing);
+      if (publishError !== undefined) break;
       if (!(await waitForRoom(maxInFlight))) break;
     }
+    await Promise.all(publishing);
+    if (publishError !== undefined) throw publishError;
     await waitForRoom(0);
     report(matcher.flush());
     const timedOut = matcher.pending();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '@himari/config';
-import { busNames, Stage, type BusNames } from '@himari/contracts';
+import { busNames, Stage, STAGES, type BusNames } from '@himari/contracts';
 import type { Transport } from '@himari/bus';
 import { ActorRunner } from '@himari/actor-runtime';
 import { createActorMetrics, type Logger } from '@himari/observability';
@@ -115,7 +115,10 @@ export async function startActors(stages: readonly Stage[], deps: PipelineDeps, 
   const metrics = createActorMetrics();
   const runners: ActorRunner[] = [];
   const c = deps.config.actors;
+  const unknown = Object.keys(c.per_actor).filter((k) => !(STAGES as readonly string[]).includes(k));
+  if (unknown.length) throw new Error(`actors.per_actor: unknown stage ${unknown.join(', ')} (stages: ${STAGES.join(', ')})`);
   for (const stage of stages) {
+    const own = c.per_actor[stage] ?? {};
     const runner = new ActorRunner(
       transport,
       // Actors with metrics of their own (J3's latency quantiles, the LLM actors') register them where /metrics reads.
@@ -123,7 +126,10 @@ export async function startActors(stages: readonly Stage[], deps: PipelineDeps, 
       {
         names: deps.names,
         retry: { maxDeliver: c.retry.max_deliver, backoffMs: c.retry.backoff_ms, ackWaitMs: c.retry.ack_wait_ms },
-        concurrency: c.concurrency,
+        concurrency: own.concurrency ?? c.concurrency,
+        batchSize: own.batch_size ?? c.batch_size,
+        maxAckPending: own.max_ack_pending ?? c.max_ack_pending,
+        publishInFlight: c.publish_in_flight,
         drainTimeoutMs: c.drain_timeout_ms,
         maxMessageBytes: deps.config.ingest.max_message_bytes,
         log: deps.log.child({ stage }),

@@ -12,7 +12,7 @@ export {
   type ServiceStats,
 } from './service.ts';
 export { requestNovelty, withNovelty, ragSearch, ragGround, NoveltyFlag, type NoveltyAnswer } from './client.ts';
-export { sameStory, noveltyOf, type NearestDoc } from './novelty.ts';
+export { sameStory, noveltyFromCandidates, DEFAULT_DUPLICATE_JACCARD, type StoryRule } from './novelty.ts';
 export { createRagMetrics, type RagMetrics } from './metrics.ts';
 export { DocStore, type StoredDoc, type NewDoc } from './store.ts';
 export {

@@ -3,13 +3,18 @@
  * earlier document is its `nearest_id`, and when the two tell the same story the item joins that story's chain
  * (`duplicate_of` is the chain's first story, so five repeats all point at one id).
  *
- * "Same story" is similarity at or above the threshold AND no number of either text missing from the other when
- * both carry numbers: templated alerts ("$AAPL relative volume 11.26" vs "... 3.81") and a company's two quarters
- * read alike to any bag of words, but they are different events. The evaluation showed those as most of the false
- * marks at 0.9 (models/encoder/README.md).
+ * "Same story" is (cosine similarity at or above the threshold, OR word 3-gram Jaccard at or above `minJaccard`)
+ * AND no number of either text missing from the other when both carry numbers: templated alerts ("$AAPL relative
+ * volume 11.26" vs "... 3.81") and a company's two quarters read alike to any bag of words, but they are different
+ * events. The evaluation showed those as most of the false marks at 0.9 (models/encoder/README.md). The shingle
+ * test catches the retweet that adds a comment or cuts a headline, whose vector drifts below the threshold.
  */
 import type { Novelty } from '@himari/contracts';
 import { words } from '@himari/embeddings';
+import { jaccard, shingleHashes, type StoryCandidate } from './story-index.ts';
+
+/** Word 3-gram Jaccard at which two texts tell one story (`rag.novelty.duplicate_jaccard`'s default). */
+export const DEFAULT_DUPLICATE_JACCARD = 0.5;
 
 export function numbersOf(text: string): Set<string> {
   return new Set(words(text).filter((w) => /\d/.test(w)));
@@ -23,23 +28,41 @@ export function numbersAgree(a: ReadonlySet<string>, b: ReadonlySet<string>): bo
   return true;
 }
 
-export function sameStory(similarity: number, threshold: number, textA: string, textB: string): boolean {
-  return similarity >= threshold && numbersAgree(numbersOf(textA), numbersOf(textB));
+export function sameStory(
+  similarity: number,
+  threshold: number,
+  textA: string,
+  textB: string,
+  minJaccard: number = DEFAULT_DUPLICATE_JACCARD,
+): boolean {
+  if (!numbersAgree(numbersOf(textA), numbersOf(textB))) return false;
+  return similarity >= threshold || jaccard(shingleHashes(textA), shingleHashes(textB)) >= minJaccard;
 }
 
-export interface NearestDoc {
-  id: string;
-  text: string;
-  similarity: number;
-  /** The nearest document's own chain root, when it repeats an earlier story. */
-  duplicateOf: string | null;
+export interface StoryRule {
+  /** Cosine similarity at which two texts tell one story. */
+  threshold: number;
+  /** Word 3-gram Jaccard at which two texts tell one story. */
+  minJaccard: number;
 }
 
-export function noveltyOf(nearest: NearestDoc | null, text: string, threshold: number): Novelty {
-  if (nearest === null) return { score: 1, nearest_id: null, similarity: null };
+/**
+ * Novelty from LSH candidates already checked exactly (StoryIndex.candidates, best similarity first): the nearest is
+ * the most similar candidate; the item joins the chain of the first candidate that tells the same story.
+ */
+export function noveltyFromCandidates(candidates: readonly StoryCandidate[], text: string, rule: StoryRule): Novelty {
+  const nearest = candidates[0];
+  if (nearest === undefined) return { score: 1, nearest_id: null, similarity: null };
   const similarity = clamp(nearest.similarity, -1, 1);
-  const novelty: Novelty = { score: round4(1 - Math.max(0, similarity)), nearest_id: nearest.id, similarity: round4(similarity) };
-  if (sameStory(similarity, threshold, text, nearest.text)) novelty.duplicate_of = nearest.duplicateOf ?? nearest.id;
+  const novelty: Novelty = { score: round4(1 - Math.max(0, similarity)), nearest_id: nearest.entry.id, similarity: round4(similarity) };
+  let mine: ReadonlySet<string> | undefined;
+  for (const c of candidates) {
+    if (c.similarity < rule.threshold && c.jaccard < rule.minJaccard) continue;
+    mine ??= numbersOf(text);
+    if (!numbersAgree(mine, numbersOf(c.entry.text))) continue;
+    novelty.duplicate_of = c.entry.duplicateOf ?? c.entry.id;
+    break;
+  }
   return novelty;
 }
 

@@ -89,6 +89,16 @@ describe.each(backends)('RetrievalService on %s', (backend) => {
     expect(later.novelty).toEqual({ score: 1, nearest_id: null, similarity: null });
   });
 
+  it('judges a late item, older than the in-memory window, against the store', async () => {
+    const svc = await open(backend, { novelty: { window_days: 3 } });
+    await svc.ingest(item('old', 'Fed raises rates by 25 basis points'));
+    await svc.ingest(item('new', 'oil prices drop on opec supply news', { published_at: new Date(T0 + 10 * DAY).toISOString() }));
+    const late = await svc.ingest(
+      item('late', 'fed raises rates by 25 basis points', { published_at: new Date(T0 + 3_600_000).toISOString() }),
+    );
+    expect(late.novelty).toMatchObject({ nearest_id: 'old', duplicate_of: 'old' });
+  });
+
   it('is idempotent by id: the second offer returns the first answer and stores nothing', async () => {
     const svc = await open(backend);
     await svc.ingest(item('x1', 'tesla recalls cars'));

@@ -233,12 +233,29 @@ export class DocStore {
   }
 
   /** Documents published at or after `sinceMs` with their vectors (to warm the in-memory recent window at start). */
-  *publishedSince(sinceMs: number): Generator<{ rowid: number; asset: string | null; publishedMs: number; vector: Float32Array }> {
-    const stmt = this.db.prepare<[number], { rowid: number; asset: string | null; published_ms: number; vector: Buffer }>(
-      'SELECT rowid, asset, published_ms, vector FROM docs WHERE published_ms >= ? ORDER BY rowid',
-    );
+  *publishedSince(sinceMs: number): Generator<{
+    rowid: number;
+    id: string;
+    text: string;
+    asset: string | null;
+    publishedMs: number;
+    duplicateOf: string | null;
+    vector: Float32Array;
+  }> {
+    const stmt = this.db.prepare<
+      [number],
+      { rowid: number; id: string; text: string; asset: string | null; published_ms: number; duplicate_of: string | null; vector: Buffer }
+    >('SELECT rowid, id, text, asset, published_ms, duplicate_of, vector FROM docs WHERE published_ms >= ? ORDER BY rowid');
     for (const r of stmt.iterate(sinceMs))
-      yield { rowid: r.rowid, asset: r.asset, publishedMs: r.published_ms, vector: blobToVector(r.vector) };
+      yield {
+        rowid: r.rowid,
+        id: r.id,
+        text: r.text,
+        asset: r.asset,
+        publishedMs: r.published_ms,
+        duplicateOf: r.duplicate_of,
+        vector: blobToVector(r.vector),
+      };
   }
 
   /** Removes documents received before `cutoffMs`; returns their rowids (the index drops them too). */

@@ -91,6 +91,8 @@ export const RagSection = z
         window_days: z.number().gt(0).default(3),
         /** At or above this cosine similarity an item repeats its nearest document's story (`duplicate_of`). @default 0.9 */
         duplicate_similarity: z.number().min(0).max(1).default(0.9),
+        /** At or above this word 3-gram Jaccard an item also repeats a candidate's story (a retweet with a comment). @default 0.5 */
+        duplicate_jaccard: z.number().min(0).max(1).default(0.5),
         /** How long the classifier waits for J3; then `novelty: null` and flag `novelty_unavailable`. @default 500 */
         timeout_ms: z.number().int().min(1).default(500),
       })

@@ -28,7 +28,15 @@ function setup(signals: object = {}) {
     now: () => NOW,
     working: () => undefined,
   };
-  return { store, handle: (s: object) => input.handle(s, ctx) };
+  return {
+    store,
+    handle: (s: object) => input.handle(s, ctx),
+    handleBatch: (ss: object[]) =>
+      input.handleBatch!(
+        ss,
+        ss.map(() => ctx),
+      ),
+  };
 }
 
 describe('cache writer', () => {
@@ -53,5 +61,24 @@ describe('cache writer', () => {
     const out = await handle(makeSignal({ id: 'old', published_at: '2015-03-01T12:00:00.000Z' }));
     expect(out).toMatchObject({ kind: 'reject', code: 'stale_news', newsId: 'old' });
     expect(await store.appliedCount()).toBe(0);
+  });
+
+  it('applies a batch in one call, each signal once, with guard rejects and refused signals in their own places', async () => {
+    const { store, handleBatch } = setup({ stale_news: { policy: 'reject' } });
+    const fresh = new Date(NOW - 60_000).toISOString();
+    const out = await handleBatch([
+      makeSignal({ id: 'a', published_at: fresh }),
+      makeSignal({ id: 'old', published_at: '2015-03-01T12:00:00.000Z' }),
+      makeSignal({ id: 'b', asset: 'ETH', published_at: fresh }),
+    ]);
+    expect(out.map((o) => o.kind)).toEqual(['publish', 'reject', 'publish']);
+    expect(await store.appliedCount()).toBe(2);
+    // A signal the store refuses (an asset that cannot be a key) fails alone; the others of the batch are written.
+    const mixed = await handleBatch([
+      makeSignal({ id: 'c', published_at: fresh }),
+      makeSignal({ id: 'bad', asset: 'no spaces!', published_at: fresh }),
+    ]);
+    expect(mixed.map((o) => o.kind)).toEqual(['publish', 'reject']);
+    expect(await store.appliedCount()).toBe(3);
   });
 });

@@ -14,8 +14,13 @@ export function ingestorActor(deps: PipelineDeps): ActorDefinition {
   const input: InputBinding<Uint8Array> = {
     topic: Topic.newsRaw,
     decode: (bytes) => bytes,
-    // One at a time per process so that, within a replica, the first line to carry an id is the one that wins it.
-    concurrency: 1,
+    // Claims in delivery order, batch after batch, so that within a replica the first line to carry an id wins it.
+    ordered: true,
+    async handleBatch(items, ctxs) {
+      const out: HandlerOutcome[] = [];
+      for (let i = 0; i < items.length; i++) out.push(await input.handle(items[i]!, ctxs[i]!));
+      return out;
+    },
     async handle(bytes, ctx): Promise<HandlerOutcome> {
       const result = normaliseRaw(bytes, opts, ctx.now());
       if (!result.ok) {

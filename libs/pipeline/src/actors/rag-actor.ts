@@ -8,6 +8,7 @@ import {
   Stage,
   Topic,
   type RagGroundResponse,
+  type RagNoveltyResponse,
   type RagSearchResponse,
 } from '@himari/contracts';
 import type { ActorDefinition, InputBinding } from '@himari/actor-runtime';
@@ -42,7 +43,30 @@ export function ragActor(deps: PipelineDeps): ActorDefinition {
       await (await service()).ingest(news);
       return { kind: 'done' };
     },
+    // A pulled batch is encoded in one call.
+    async handleBatch(items) {
+      await (await service()).ingestMany(items);
+      return items.map(() => ({ kind: 'done' as const }));
+    },
   };
+
+  // Novelty requests arriving in the same turn of the event loop (a classifier's batch) share one encoder call.
+  let waiting: { item: NewsItem; resolve(r: RagNoveltyResponse): void; reject(err: unknown): void }[] = [];
+  const flushNovelty = async (): Promise<void> => {
+    const batch = waiting;
+    waiting = [];
+    try {
+      const answers = await (await service()).noveltyMany(batch.map((w) => w.item));
+      batch.forEach((w, i) => w.resolve(answers[i]!));
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    }
+  };
+  const novelty = (item: NewsItem): Promise<RagNoveltyResponse> =>
+    new Promise((resolve, reject) => {
+      if (waiting.length === 0) setImmediate(() => void flushNovelty());
+      waiting.push({ item, resolve, reject });
+    });
 
   return {
     stage: Stage.ragActor,
@@ -64,7 +88,7 @@ export function ragActor(deps: PipelineDeps): ActorDefinition {
       {
         subject: deps.names.ragNovelty,
         // An invalid request throws: the caller gets a remote error and records novelty as unavailable.
-        handle: async (data) => encode(await (await service()).novelty(decodeAs(RagNoveltyRequest, data).news)),
+        handle: async (data) => encode(await novelty(decodeAs(RagNoveltyRequest, data).news)),
       },
       {
         subject: deps.names.ragGround,
