@@ -342,45 +342,10 @@ class NatsBus implements NatsTransport {
   }
 
   async readStored(subject: string, onMessage: (msg: TapMessage) => void): Promise<number> {
-    const stream = this.opts.names.stream;
-    let ci;
-    try {
-      // An ephemeral consumer: its num_pending at creation is exactly what is stored now, so reading stops there.
-      ci = await this.jsm.consumers.add(stream, {
-        filter_subject: subject,
-        ack_policy: AckPolicy.None,
-        deliver_policy: DeliverPolicy.All,
-        mem_storage: true,
-        inactive_threshold: nanos(60_000),
-      });
-    } catch (err) {
-      if (apiErrCode(err) === JsErr.streamNotFound) throw new StreamNotFoundError(`stream ${stream} not found`, { cause: err });
-      throw err;
-    }
-    let remaining = ci.num_pending;
-    let count = 0;
-    try {
-      const consumer = await this.js.consumers.get(stream, ci.name);
-      while (remaining > 0) {
-        const batch = await consumer.fetch({ max_messages: Math.min(remaining, 512), expires: 2_000 });
-        let got = 0;
-        let drained = false;
-        // Read each batch to its end: leaving the iterator early would leave its close() waiting forever.
-        for await (const m of batch) {
-          got++;
-          count++;
-          const { msgId, headers } = splitHeaders(m.headers);
-          onMessage({ subject: m.subject, data: m.data, msgId, headers });
-          drained = m.info.pending === 0;
-        }
-        remaining -= got;
-        // Nothing came, or nothing is left: some messages aged out (max_age) while we read.
-        if (got === 0 || drained) break;
-      }
-    } finally {
-      await this.jsm.consumers.delete(stream, ci.name).catch(() => false);
-    }
-    return count;
+    return readStoredMessages(this.jsm, this.js, this.opts.names.stream, subject, (m) => {
+      const { msgId, headers } = splitHeaders(m.headers);
+      onMessage({ subject: m.subject, data: m.data, msgId, headers });
+    });
   }
 
   close(): Promise<void> {
@@ -611,7 +576,57 @@ function toNatsHeaders(h: Headers | undefined): MsgHdrs | undefined {
   return out;
 }
 
-function splitHeaders(h: MsgHdrs | undefined): { msgId: string; headers: Headers } {
+/**
+ * Reads every message stored under `subject` now, through an ephemeral consumer whose num_pending at creation is
+ * exactly what is stored, so reading stops there instead of waiting for more. Returns how many were read.
+ */
+export async function readStoredMessages(
+  jsm: JetStreamManager,
+  js: JetStreamClient,
+  stream: string,
+  subject: string,
+  onMessage: (m: JsMsg) => void,
+): Promise<number> {
+  let ci;
+  try {
+    ci = await jsm.consumers.add(stream, {
+      filter_subject: subject,
+      ack_policy: AckPolicy.None,
+      deliver_policy: DeliverPolicy.All,
+      mem_storage: true,
+      inactive_threshold: nanos(60_000),
+    });
+  } catch (err) {
+    if (apiErrCode(err) === JsErr.streamNotFound) throw new StreamNotFoundError(`stream ${stream} not found`, { cause: err });
+    throw err;
+  }
+  let remaining = ci.num_pending;
+  let count = 0;
+  try {
+    const consumer = await js.consumers.get(stream, ci.name);
+    while (remaining > 0) {
+      const batch = await consumer.fetch({ max_messages: Math.min(remaining, 512), expires: 2_000 });
+      let got = 0;
+      let drained = false;
+      // Read each batch to its end: leaving the iterator early would leave its close() waiting forever.
+      for await (const m of batch) {
+        got++;
+        count++;
+        onMessage(m);
+        drained = m.info.pending === 0;
+      }
+      remaining -= got;
+      // Nothing came, or nothing is left: some messages aged out (max_age) while we read.
+      if (got === 0 || drained) break;
+    }
+  } finally {
+    await jsm.consumers.delete(stream, ci.name).catch(() => false);
+  }
+  return count;
+}
+
+/** The message id header apart from the others, as the bus's `Headers` carry them. */
+export function splitHeaders(h: MsgHdrs | undefined): { msgId: string; headers: Headers } {
   const headers: Record<string, string> = {};
   let msgId = '';
   if (!h) return { msgId, headers };
@@ -638,7 +653,7 @@ function isCode(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
 
-function apiErrCode(err: unknown): number | undefined {
+export function apiErrCode(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const api = (err as { api_error?: { err_code?: unknown } }).api_error;
   return typeof api?.err_code === 'number' ? api.err_code : undefined;

@@ -1,17 +1,8 @@
 import type { NatsSecurity } from '@himari/config';
 import { redact } from '@himari/observability';
-import { natsConnectionOptions } from './nats.ts';
+import { apiErrCode, natsConnectionOptions, readStoredMessages, splitHeaders } from './nats.ts';
 import type { BusNames } from '@himari/contracts';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  connect,
-  headers as natsHeaders,
-  nanos,
-  type JetStreamManager,
-  type MsgHdrs,
-  type NatsConnection,
-} from 'nats';
+import { connect, headers as natsHeaders, type JetStreamManager, type NatsConnection } from 'nats';
 import { StreamNotFoundError, type Headers, type PublishOptions, type PublishResult } from './types.ts';
 
 /** One message as the stream stores it: what an operator browses (`himari dlq`, NATS's `stream view`). */
@@ -56,7 +47,6 @@ export class BusUnreachableError extends Error {
   readonly retryable = true;
 }
 
-const MSG_ID_HEADER = 'Nats-Msg-Id';
 const STREAM_NOT_FOUND = 10059;
 const MESSAGE_NOT_FOUND = 10037;
 
@@ -92,40 +82,11 @@ class JetStreamBrowser implements StreamBrowser {
   ) {}
 
   async list(subject: string): Promise<StoredMessage[]> {
-    let ci;
-    try {
-      // num_pending of a new ephemeral consumer is what is stored now: reading stops there instead of waiting.
-      ci = await this.jsm.consumers.add(this.stream, {
-        filter_subject: subject,
-        ack_policy: AckPolicy.None,
-        deliver_policy: DeliverPolicy.All,
-        mem_storage: true,
-        inactive_threshold: nanos(60_000),
-      });
-    } catch (err) {
-      if (apiErrCode(err) === STREAM_NOT_FOUND) throw new StreamNotFoundError(`stream ${this.stream} not found`, { cause: err });
-      throw err;
-    }
     const out: StoredMessage[] = [];
-    let remaining = ci.num_pending;
-    try {
-      const consumer = await this.nc.jetstream().consumers.get(this.stream, ci.name);
-      while (remaining > 0) {
-        const batch = await consumer.fetch({ max_messages: Math.min(remaining, 512), expires: 2_000 });
-        let got = 0;
-        let drained = false;
-        for await (const m of batch) {
-          got++;
-          const { msgId, headers } = splitHeaders(m.headers);
-          out.push({ seq: m.seq, subject: m.subject, timestampMs: Math.floor(m.info.timestampNanos / 1e6), msgId, headers, data: m.data });
-          drained = m.info.pending === 0;
-        }
-        remaining -= got;
-        if (got === 0 || drained) break;
-      }
-    } finally {
-      await this.jsm.consumers.delete(this.stream, ci.name).catch(() => false);
-    }
+    await readStoredMessages(this.jsm, this.nc.jetstream(), this.stream, subject, (m) => {
+      const { msgId, headers } = splitHeaders(m.headers);
+      out.push({ seq: m.seq, subject: m.subject, timestampMs: Math.floor(m.info.timestampNanos / 1e6), msgId, headers, data: m.data });
+    });
     return out;
   }
 
@@ -162,21 +123,4 @@ class JetStreamBrowser implements StreamBrowser {
   async close(): Promise<void> {
     if (!this.nc.isClosed()) await this.nc.close();
   }
-}
-
-function splitHeaders(h: MsgHdrs | undefined): { msgId: string; headers: Headers } {
-  const headers: Record<string, string> = {};
-  let msgId = '';
-  if (!h) return { msgId, headers };
-  for (const k of h.keys()) {
-    if (k === MSG_ID_HEADER) msgId = h.get(k);
-    else headers[k] = h.get(k);
-  }
-  return { msgId, headers };
-}
-
-function apiErrCode(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const api = (err as { api_error?: { err_code?: unknown } }).api_error;
-  return typeof api?.err_code === 'number' ? api.err_code : undefined;
 }
