@@ -55,7 +55,7 @@ export function loadProjectModel(path: string): ProjectModel {
   try {
     header = JSON.parse(readFileSync(path, 'utf8')) as ProjectEncoderFile;
   } catch (err) {
-    throw new EncoderError(`cannot read project encoder ${path}: ${(err as Error).message}`);
+    throw new EncoderError(`cannot read project encoder ${path}: ${(err as Error).message}`, false, { cause: err });
   }
   if (header.format !== PROJECT_ENCODER_FORMAT || header.version !== 1) {
     throw new EncoderError(`${path}: not a ${PROJECT_ENCODER_FORMAT} v1 file`);
@@ -69,7 +69,7 @@ export function loadProjectModel(path: string): ProjectModel {
   try {
     bin = readFileSync(binPath);
   } catch (err) {
-    throw new EncoderError(`cannot read ${binPath}: ${(err as Error).message}`);
+    throw new EncoderError(`cannot read ${binPath}: ${(err as Error).message}`, false, { cause: err });
   }
   const sha = createHash('sha256').update(bin).digest('hex');
   if (sha !== header.matrix.sha256) throw new EncoderError(`${binPath}: sha256 ${sha} does not match the header's ${header.matrix.sha256}`);

@@ -1,6 +1,7 @@
 /** Training the project encoder: vocabulary and idf, TF-IDF matrix, randomized truncated SVD, int8 projection. */
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
 import { dirname, join } from 'node:path';
 import { randomizedSvd, type Csr } from './linalg.ts';
 import { packMatrix, PROJECT_ENCODER_FORMAT, ProjectEncoder, type ProjectEncoderFile } from './project-encoder.ts';
@@ -157,9 +158,7 @@ export function writeProjectEncoder(dir: string, trained: Pick<TrainedEncoder, '
   return jsonPath;
 }
 
-export function atomicWrite(path: string, data: string | Buffer): void {
+function atomicWrite(path: string, data: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  writeFileAtomic.sync(path, data);
 }

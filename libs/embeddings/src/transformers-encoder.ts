@@ -69,6 +69,8 @@ export async function loadTransformersEncoder(opts: TransformersEncoderOptions):
         : opts.allowRemote
           ? `cannot fetch encoder ${opts.hubId} (${msg}); without a network, download it elsewhere and set rag.encoder.model_dir`
           : `encoder ${opts.hubId} is not in the local cache and rag.encoder.allow_remote is false: set model_dir to a downloaded folder (${msg})`,
+      false,
+      { cause: err },
     );
   }
   const probe = await extractor(['dimension probe'], { pooling: 'mean', normalize: true });

@@ -20,8 +20,9 @@ export class EncoderError extends Error {
     message: string,
     /** A missing or corrupt model stays missing on retry; a busy runtime may not. */
     readonly retryable = false,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

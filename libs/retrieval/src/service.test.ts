@@ -27,6 +27,7 @@ afterEach(async () => {
 
 async function open(backend: BackendName, over: Parameters<typeof ragConfig>[0] = {}, clock = () => T0, dir: string | null = null) {
   const svc = await RetrievalService.open({
+    lockWaitMs: 0,
     config: ragConfig({ dir, ...over, index: { backend, ...(over.index ?? {}) } }),
     log: silentLogger(),
     clock,

@@ -21,7 +21,7 @@ import { probeFaiss, type BackendName } from './backend.ts';
 import { RetrievalError } from './errors.ts';
 import { groundRequest } from './ground.ts';
 import { IndexManager, type IndexStats } from './index-manager.ts';
-import { lockFolder, unlockFolder } from './lock.ts';
+import { lockFolder, type FolderLock } from './lock.ts';
 import { createRagMetrics, type RagMetrics } from './metrics.ts';
 import { noveltyFromCandidates, type StoryRule } from './novelty.ts';
 import { RecentVectors } from './recent-vectors.ts';
@@ -55,6 +55,8 @@ export interface RetrievalServiceOptions {
   /** Overrides `config.encoder` (tests, evaluation). */
   encoder?: Encoder;
   metrics?: RagMetrics;
+  /** How long to wait for another process's lock on `config.dir` to go (default: a little over its stale time). */
+  lockWaitMs?: number;
 }
 
 export interface ServiceStats {
@@ -82,7 +84,7 @@ export class RetrievalService {
     private readonly store: DocStore,
     private readonly index: IndexManager,
     readonly metrics: RagMetrics,
-    private readonly lockPath: string | null,
+    private readonly unlock: FolderLock | null,
     readonly backend: BackendName,
     private readonly recent: RecentVectors,
     private readonly stories: StoryIndex,
@@ -98,7 +100,14 @@ export class RetrievalService {
     const { config: cfg, log } = opts;
     const clock = opts.clock ?? Date.now;
     const backend = resolveBackend(cfg.index, log);
-    const lockPath = cfg.dir === null ? null : lockFolder(cfg.dir);
+    const dir = cfg.dir;
+    const unlock =
+      dir === null
+        ? null
+        : await lockFolder(dir, {
+            ...(opts.lockWaitMs !== undefined ? { waitMs: opts.lockWaitMs } : {}),
+            onCompromised: (err) => log.error({ dir, err: err.message }, 'J3 folder lock lost: another process may write this folder'),
+          });
     let store: DocStore | undefined;
     try {
       const encoder = opts.encoder ?? (await createEncoder(cfg.encoder));
@@ -123,10 +132,10 @@ export class RetrievalService {
       const recent = new RecentVectors(keepMs);
       const stories = new StoryIndex(keepMs, encoder.dim);
       warmWindow(store, keepMs, recent, stories);
-      return new RetrievalService(cfg, log, clock, encoder, store, index, metrics, lockPath, backend, recent, stories);
+      return new RetrievalService(cfg, log, clock, encoder, store, index, metrics, unlock, backend, recent, stories);
     } catch (err) {
       store?.close();
-      if (lockPath) unlockFolder(lockPath);
+      if (unlock) await unlock();
       throw err;
     }
   }
@@ -337,7 +346,7 @@ export class RetrievalService {
     if (this.unsaved > 0) this.index.snapshot();
     this.store.close();
     await this.encoder.close();
-    if (this.lockPath) unlockFolder(this.lockPath);
+    if (this.unlock) await this.unlock();
   }
 }
 
