@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { deleteStream } from '@himari/bus';
@@ -26,7 +26,6 @@ export async function runCommand(args: string[], ctx: CommandContext): Promise<n
     quiet: { type: 'boolean', short: 'q', default: false },
   });
   if (!values.input) throw new UsageError('run needs --input FILE (or - for standard input)');
-  if (values.input !== '-' && !existsSync(values.input)) throw new UsageError(`--input ${values.input}: no such file`);
   if (values.external && !values.nats && !ctx.env['HIMARI_NATS_URL'])
     throw new UsageError('--external needs --nats: the actors must be reachable');
   const idleTimeoutMs = numFlag(values['idle-timeout-ms'], 'idle-timeout-ms', { integer: true, above: 0 });
