@@ -30,6 +30,25 @@ const MEDIUM: RuleTags = { impact: 'medium' };
 const HIGH_NOW: RuleTags = { impact: 'high', urgency: 'immediate' };
 const NONE: RuleTags = {};
 
+/** Names of crypto assets and of crypto itself: the general crypto rule, and the first of the crypto anchors. */
+const CRYPTO_NAMES: readonly string[] = [
+  'bitcoin',
+  'btc',
+  'ethereum',
+  'eth',
+  'ether',
+  'crypto',
+  'cryptocurrency',
+  'cryptocurrencies',
+  'altcoin',
+  'altcoins',
+  'solana',
+  'xrp',
+  'dogecoin',
+  'digital asset',
+  'digital assets',
+];
+
 function rules(subcategory: string, weight: number, phrases: readonly string[], tags: RuleTags = NONE): Rule[] {
   return phrases.map((phrase) => ({ phrase, subcategory, weight, tags }));
 }
@@ -704,23 +723,7 @@ export const CATEGORY_RULES: { readonly [C in KnownCategory]: readonly Rule[] } 
       'transferred to',
     ]),
     ...rules('onchain_flow', 2, ['wallet', 'wallets', 'inflows', 'outflows', 'addresses']),
-    ...rules(GENERAL_SUBCATEGORY, 1, [
-      'bitcoin',
-      'btc',
-      'ethereum',
-      'eth',
-      'ether',
-      'crypto',
-      'cryptocurrency',
-      'cryptocurrencies',
-      'altcoin',
-      'altcoins',
-      'solana',
-      'xrp',
-      'dogecoin',
-      'digital asset',
-      'digital assets',
-    ]),
+    ...rules(GENERAL_SUBCATEGORY, 1, CRYPTO_NAMES),
   ],
 };
 
@@ -731,21 +734,7 @@ export const CATEGORY_RULES: { readonly [C in KnownCategory]: readonly Rule[] } 
  * equity and company news.
  */
 export const CRYPTO_ANCHORS: readonly string[] = [
-  'bitcoin',
-  'btc',
-  'ethereum',
-  'eth',
-  'ether',
-  'crypto',
-  'cryptocurrency',
-  'cryptocurrencies',
-  'altcoin',
-  'altcoins',
-  'solana',
-  'xrp',
-  'dogecoin',
-  'digital asset',
-  'digital assets',
+  ...CRYPTO_NAMES,
   'blockchain',
   'defi',
   'nft',
