@@ -13,7 +13,7 @@
  * Run: node --import tsx bench/llm.bench.ts [--n 100]
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +22,7 @@ import { Registry } from 'prom-client';
 import { createMemoryTransport } from '@himari/bus';
 import { experienceFromStockNet, replay } from '@himari/cot/offline';
 import { loadConfig } from '@himari/config';
-import { busNames, decodeAs, DraftSignal, encode, ScoredNews, Stage, Topic, type NewsItem } from '@himari/contracts';
-import { makeScoredNews } from '@himari/drafting/testing';
+import { busNames, decodeAs, DraftSignal, encode, ScoredNews, Stage, Topic } from '@himari/contracts';
 import {
   createLlamaCppGenerator,
   createLlmMetrics,
@@ -38,13 +37,12 @@ import { parseNumber, quantile } from '@himari/numeric';
 import { createStore, startActors } from '@himari/pipeline';
 import { createLexiconScorer, toAsync } from '@himari/sentiment';
 import { sharedData } from './support.ts';
+import { FIXED_EVENT, readSampleNews } from '../test/support/llm.ts';
 import { writeGguf } from '../tools/tiny-gguf/gguf.ts';
 import { buildTinyLlama } from '../tools/tiny-gguf/tiny-llama.ts';
 import { startEngineServer } from '../tools/tiny-gguf/engine-server.ts';
 import { TINY_DECODER_ANSWER, writeTinyDecoder } from '../tools/tiny-gguf/tiny-onnx-decoder.ts';
 
-/** The event class is not under test here: one fixed class keeps these tests independent of J7's model. */
-const FIXED_EVENT = makeScoredNews().event;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { n: { type: 'string', default: '100' } }, strict: true });
 const N = parseNumber(values.n, '--n', { integer: true, min: 1 });
@@ -67,34 +65,16 @@ interface Row {
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 const scorer = createLexiconScorer();
-const items: ScoredNews[] = readFileSync(join(ROOT, 'samples/news.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .slice(0, N)
-  .map((l, i) => {
-    const r = JSON.parse(l) as { id: string; text: string; asset: string; source: string; published_at: string };
-    const news: NewsItem = {
-      v: 1,
-      id: r.id,
-      text: r.text,
-      asset: r.asset.replace(/^\$/, '').toUpperCase(),
-      source: r.source,
-      kind: 'social',
-      published_at: r.published_at,
-      received_at: 1_700_000_000_000 + i,
-      truncated: false,
-      original_chars: r.text.length,
-      flags: [],
-    };
-    return ScoredNews.parse({
-      v: 1,
-      news,
-      event: FIXED_EVENT,
-      sentiment: scorer.score(news.text),
-      route: 'opt',
-      scored_at: news.received_at,
-    });
+const items: ScoredNews[] = readSampleNews(N).map((news) => {
+  return ScoredNews.parse({
+    v: 1,
+    news,
+    event: FIXED_EVENT,
+    sentiment: scorer.score(news.text),
+    route: 'opt',
+    scored_at: news.received_at,
   });
+});
 
 /** Wraps a generator to add up the time spent inside `generate` for the item being drafted (async context). */
 const current = new AsyncLocalStorage<{ engineMs: number }>();

@@ -22,26 +22,31 @@ export function tinyModelDir(): string {
   return mkdtempSync(join(tmpdir(), 'himari-llm-'));
 }
 
-export const samples: NewsItem[] = readFileSync(join(ROOT, 'samples/news.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .slice(0, N)
-  .map((l, i) => {
-    const r = JSON.parse(l) as { id: string; text: string; asset: string; source: string; published_at: string };
-    return {
-      v: 1,
-      id: r.id,
-      text: r.text,
-      asset: r.asset.replace(/^\$/, '').toUpperCase(),
-      source: r.source,
-      kind: 'social',
-      published_at: r.published_at,
-      received_at: 1_700_000_000_000 + i,
-      truncated: false,
-      original_chars: r.text.length,
-      flags: [],
-    };
-  });
+/** The first `n` items of samples/news.jsonl as ingested news (asset normalised, a fixed receive clock). */
+export function readSampleNews(n: number): NewsItem[] {
+  return readFileSync(join(ROOT, 'samples/news.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, n)
+    .map((l, i) => {
+      const r = JSON.parse(l) as { id: string; text: string; asset: string; source: string; published_at: string };
+      return {
+        v: 1,
+        id: r.id,
+        text: r.text,
+        asset: r.asset.replace(/^\$/, '').toUpperCase(),
+        source: r.source,
+        kind: 'social',
+        published_at: r.published_at,
+        received_at: 1_700_000_000_000 + i,
+        truncated: false,
+        original_chars: r.text.length,
+        flags: [],
+      };
+    });
+}
+
+export const samples: NewsItem[] = readSampleNews(N);
 
 export interface Tally {
   valid: number;
